@@ -1,0 +1,103 @@
+//! Cortex-M support for Mote (ARMv7-M today; ARMv6-M and ARMv8-M share the same model).
+//!
+//! # Execution model
+//!
+//! The kernel runs in privileged Thread mode on the main stack (MSP). To run a process,
+//! [`CortexM::run`] calls `switch_to_user`, which loads the process's callee-saved registers and
+//! stack pointer (PSP) and executes `svc 0xff`. The SVCall handler sees the call came from the
+//! main stack, drops to unprivileged Thread mode and returns on the process stack, where the
+//! hardware pops the rest of the process's registers.
+//!
+//! When the process traps (a syscall, an interrupt or a fault), the handler sees the exception
+//! came from the process stack, writes the trap reason into the kernel's stacked `r0`, goes back
+//! to privileged mode and returns on the main stack: `switch_to_user` resumes right after its
+//! `svc`, saves the process's callee-saved registers and PSP, and returns the reason.
+//!
+//! ```text
+//!   kernel (MSP, privileged)            process (PSP, unprivileged)
+//!   switch_to_user ── svc 0xff ──▶ SVCall ──▶ ... runs ...
+//!        ◀─────────── trap_to_kernel ◀── SVCall / fault / IRQ
+//! ```
+//!
+//! The handlers never read process memory: the hardware frame on the process stack is read by the
+//! kernel, after checking the stack pointer, through [`mote_hal::UserContext`].
+
+#![no_std]
+
+mod context;
+mod fault;
+mod mpu;
+pub mod semihosting;
+mod switch;
+
+use cortex_m::peripheral::{MPU, SCB};
+use mote_hal::{Access, Arch, ProtectionInfo, Region, RegionError, Trap};
+
+pub use context::CortexMContext;
+pub use cortex_m;
+pub use cortex_m_rt;
+
+/// A Cortex-M core with its memory-protection unit.
+pub struct CortexM {
+    mpu: mpu::Mpu,
+    scb: SCB,
+    part_number: u32,
+}
+
+impl CortexM {
+    /// Takes over the core: enables the configurable fault handlers (so process faults are
+    /// reported precisely instead of escalating) and the MPU if present.
+    pub fn new(mpu: MPU, scb: SCB) -> Self {
+        // SAFETY: SHCSR and CCR are written once at boot, before any process runs: enabling
+        // MemManage, BusFault and UsageFault (SHCSR bits 16..18) and trapping integer division
+        // by zero (CCR.DIV_0_TRP, bit 4) only changes which handler reports a fault.
+        unsafe {
+            scb.shcsr.modify(|v| v | (0b111 << 16));
+            scb.ccr.modify(|v| v | (1 << 4));
+        }
+        // SAFETY: CPUID is a read-only identification register, always accessible when privileged.
+        let cpuid = unsafe { (*cortex_m::peripheral::CPUID::PTR).base.read() };
+        Self { mpu: mpu::Mpu::new(mpu), scb, part_number: (cpuid >> 4) & 0xfff }
+    }
+}
+
+impl Arch for CortexM {
+    type Context = CortexMContext;
+
+    fn cpu_name(&self) -> &'static str {
+        match self.part_number {
+            0xc20 => "Cortex-M0",
+            0xc60 => "Cortex-M0+",
+            0xc23 => "Cortex-M3",
+            0xc24 => "Cortex-M4",
+            0xc27 => "Cortex-M7",
+            0xd20 => "Cortex-M23",
+            0xd21 => "Cortex-M33",
+            _ => "Cortex-M",
+        }
+    }
+
+    fn protection_info(&self) -> ProtectionInfo {
+        self.mpu.info()
+    }
+
+    fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        mpu::check_region(region)
+    }
+
+    fn protect(&mut self, regions: &[(Region, Access)]) {
+        self.mpu.load(regions);
+    }
+
+    fn run(&mut self, context: &mut CortexMContext) -> Trap {
+        match switch::enter(context) {
+            switch::TRAP_SYSCALL => Trap::Syscall,
+            switch::TRAP_FAULT => Trap::Fault(fault::take(&self.scb)),
+            _ => Trap::Interrupt,
+        }
+    }
+
+    fn wait_for_interrupt(&mut self) {
+        cortex_m::asm::wfi();
+    }
+}

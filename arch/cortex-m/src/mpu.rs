@@ -1,0 +1,92 @@
+//! The ARMv7-M / ARMv6-M memory-protection unit (PMSAv7).
+//!
+//! The MPU runs with `PRIVDEFENA`: the kernel (privileged) sees the default memory map, while a
+//! process (unprivileged) may touch only the enabled regions, which [`Mpu::load`] sets to exactly
+//! its own flash (read, execute) and RAM (read, write, never execute). PMSAv7 regions are a power
+//! of two in size, at least 32 bytes, and aligned to their size; the build lays processes out
+//! accordingly and [`check_region`] verifies it.
+
+use cortex_m::peripheral::MPU;
+use mote_hal::{Access, ProtectionInfo, Region, RegionError};
+
+const CTRL_ENABLE: u32 = 1 << 0;
+const CTRL_PRIVDEFENA: u32 = 1 << 2;
+const RASR_ENABLE: u32 = 1 << 0;
+const RASR_XN: u32 = 1 << 28;
+/// AP = 0b011: read/write for privileged and unprivileged code.
+const AP_FULL: u32 = 0b011 << 24;
+/// AP = 0b110: read-only for privileged and unprivileged code.
+const AP_READ_ONLY: u32 = 0b110 << 24;
+/// Normal memory, write-back, write-allocate (TEX=001, C=1, B=1).
+const ATTR_NORMAL: u32 = (0b001 << 19) | (1 << 17) | (1 << 16);
+/// Regions Mote programs per process (flash and RAM).
+const PROCESS_REGIONS: u32 = 2;
+
+/// The MPU, if the core has one.
+pub struct Mpu {
+    mpu: MPU,
+    regions: u32,
+}
+
+/// Whether PMSAv7 can express `region`.
+pub fn check_region(region: Region) -> Result<(), RegionError> {
+    Region::new(region.base, region.size)?;
+    let ok = region.size >= 32 && region.size.is_power_of_two() && region.base % region.size == 0;
+    if ok {
+        Ok(())
+    } else {
+        Err(RegionError::Misaligned)
+    }
+}
+
+impl Mpu {
+    /// Detects the MPU, disables every region and enables it with the default map for the kernel.
+    pub fn new(mpu: MPU) -> Self {
+        let regions = (mpu._type.read() >> 8) & 0xff;
+        if regions >= PROCESS_REGIONS {
+            for r in 0..regions {
+                // SAFETY: MPU registers are written only here and in `load`, in privileged mode,
+                // before any process runs; disabling regions cannot affect the kernel, which uses
+                // the default memory map (PRIVDEFENA).
+                unsafe {
+                    mpu.rnr.write(r);
+                    mpu.rasr.write(0);
+                }
+            }
+            // SAFETY: as above; enabling with PRIVDEFENA leaves the kernel's view unchanged.
+            unsafe { mpu.ctrl.write(CTRL_ENABLE | CTRL_PRIVDEFENA) };
+            cortex_m::asm::dsb();
+            cortex_m::asm::isb();
+        }
+        Self { mpu, regions }
+    }
+
+    /// What the boot banner says about it.
+    pub fn info(&self) -> ProtectionInfo {
+        let isolates = self.regions >= PROCESS_REGIONS;
+        let name = if isolates { "ARMv7-M MPU" } else { "no MPU" };
+        ProtectionInfo { name, isolates, regions: self.regions as usize }
+    }
+
+    /// Allows unprivileged access to exactly `regions` (the first two are used).
+    pub fn load(&mut self, regions: &[(Region, Access)]) {
+        if self.regions < PROCESS_REGIONS {
+            return;
+        }
+        for (n, (region, access)) in regions.iter().take(PROCESS_REGIONS as usize).enumerate() {
+            let ap = if access.write { AP_FULL } else { AP_READ_ONLY };
+            let xn = if access.execute { 0 } else { RASR_XN };
+            let size_field = (region.size.trailing_zeros() - 1) << 1;
+            // SAFETY: the kernel checked at boot (`check_region`) that the region is a power of
+            // two aligned to its size; changing unprivileged permissions cannot affect the
+            // kernel (PRIVDEFENA) and no process runs while we do it.
+            unsafe {
+                self.mpu.rnr.write(n as u32);
+                self.mpu.rbar.write(region.base as u32);
+                self.mpu.rasr.write(RASR_ENABLE | size_field | ap | xn | ATTR_NORMAL);
+            }
+        }
+        cortex_m::asm::dsb();
+        cortex_m::asm::isb();
+    }
+}

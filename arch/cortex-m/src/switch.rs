@@ -1,0 +1,131 @@
+//! Entering a process and getting back: `switch_to_user` and the exception handlers.
+//!
+//! See the crate documentation for the model. Register use:
+//! * `switch_to_user(ctx)` keeps `ctx` on the main stack across the process's run; on return,
+//!   `r0` holds the trap reason, written by `trap_to_kernel` into the `r0` slot of the frame
+//!   the hardware pushed on the main stack when the kernel executed `svc 0xff`.
+//! * Handlers touch only `r0`..`r3` and `lr`, which the hardware saved, so the process's
+//!   `r4`..`r11` are still live when `switch_to_user` resumes and saves them.
+
+use core::arch::naked_asm;
+
+use crate::context::CortexMContext;
+
+/// The process made a syscall.
+pub const TRAP_SYSCALL: u32 = 1;
+/// An interrupt arrived while the process ran.
+#[allow(dead_code)]
+pub const TRAP_INTERRUPT: u32 = 2;
+/// The process faulted; the fault status registers say how.
+pub const TRAP_FAULT: u32 = 3;
+
+/// Runs the process whose registers are in `ctx` until it traps; returns the trap reason.
+pub fn enter(ctx: &mut CortexMContext) -> u32 {
+    // SAFETY: `ctx` is a valid, exclusive context whose layout `switch_to_user` knows
+    // (`repr(C)`: r4..r11 then psp). The kernel programmed the MPU for this process before
+    // calling `run`, so the process runs confined to its regions; everything it can corrupt is
+    // its own. `switch_to_user` preserves the callee-saved registers as the C ABI requires.
+    unsafe { switch_to_user(ctx) }
+}
+
+/// See the module documentation.
+#[unsafe(naked)]
+unsafe extern "C" fn switch_to_user(ctx: *mut CortexMContext) -> u32 {
+    naked_asm!(
+        // Save the kernel's callee-saved registers and `ctx` (10 words: keeps 8-byte alignment).
+        "push {{r0, r4-r11, lr}}",
+        "ldr r1, [r0, #32]",
+        "msr psp, r1",
+        "ldmia r0, {{r4-r11}}",
+        // To the SVCall handler, which drops privilege and returns into the process.
+        "svc #0xff",
+        // Back from a trap: r0 = reason. Save the process's registers into ctx.
+        "ldr r1, [sp]",
+        "stmia r1, {{r4-r11}}",
+        "mrs r2, psp",
+        "str r2, [r1, #32]",
+        "pop {{r1, r4-r11, pc}}",
+    )
+}
+
+/// Shared tail of every handler taken from a process: `r0` = reason. Writes the reason into the
+/// kernel's stacked `r0`, restores privilege and returns to the kernel's Thread mode on MSP.
+macro_rules! trap_to_kernel {
+    () => {
+        concat!(
+            "mrs r1, msp\n",
+            "str r0, [r1]\n",
+            "movs r0, #0\n",
+            "msr CONTROL, r0\n",
+            "isb\n",
+            "ldr r0, =0xfffffff9\n",
+            "bx r0\n",
+        )
+    };
+}
+
+/// Branches to the local label `1` if the exception was taken from a process (PSP), that is if
+/// bit 2 of EXC_RETURN in `lr` is set. Uses only ARMv6-M instructions.
+macro_rules! if_from_process {
+    () => {
+        concat!("mov r0, lr\n", "movs r1, #4\n", "tst r0, r1\n", "bne 1f\n")
+    };
+}
+
+/// SVCall: from the kernel (`svc 0xff` in `switch_to_user`) enter the process; from a process,
+/// report a syscall.
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+unsafe extern "C" fn SVCall() {
+    naked_asm!(
+        if_from_process!(),
+        // From the kernel: unprivileged Thread mode, return on the process stack.
+        "movs r0, #1",
+        "msr CONTROL, r0",
+        "isb",
+        "ldr r0, =0xfffffffd",
+        "bx r0",
+        "1:",
+        "movs r0, #{reason}",
+        trap_to_kernel!(),
+        reason = const TRAP_SYSCALL,
+    )
+}
+
+/// A fault handler: from a process, report the fault to the kernel; from the kernel itself,
+/// stop the system with a report (see [`crate::fault::kernel_fault`]).
+macro_rules! fault_handler {
+    ($name:ident) => {
+        /// Fault handler; see `fault_handler!`.
+        #[unsafe(naked)]
+        #[unsafe(no_mangle)]
+        unsafe extern "C" fn $name() {
+            naked_asm!(
+                if_from_process!(),
+                "mrs r0, msp",
+                "b {kernel_fault}",
+                "1:",
+                "movs r0, #{reason}",
+                trap_to_kernel!(),
+                reason = const TRAP_FAULT,
+                kernel_fault = sym crate::fault::kernel_fault,
+            )
+        }
+    };
+}
+
+fault_handler!(MemoryManagement);
+fault_handler!(BusFault);
+fault_handler!(UsageFault);
+fault_handler!(HardFault);
+
+/// Any exception or interrupt without its own handler. Mote enables no interrupt the kernel
+/// does not handle, and processes cannot reach the NVIC (it is privileged), so arriving here is a
+/// kernel bug: stop with a report naming the exception.
+#[unsafe(no_mangle)]
+extern "C" fn DefaultHandler() {
+    let ipsr: u32;
+    // SAFETY: reading IPSR has no side effects.
+    unsafe { core::arch::asm!("mrs {}, ipsr", out(reg) ipsr) };
+    panic!("unexpected exception {} (IRQ {})", ipsr & 0x1ff, (ipsr & 0x1ff) as i32 - 16);
+}

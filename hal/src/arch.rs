@@ -1,0 +1,69 @@
+//! What the kernel needs from a CPU architecture.
+
+use crate::memory::{Access, Region, RegionError};
+use crate::trap::Trap;
+
+/// A description of the memory-protection hardware, for the boot banner and `ps`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ProtectionInfo {
+    /// Name of the unit (`ARMv7-M MPU`, `RISC-V PMP`, `none`).
+    pub name: &'static str,
+    /// Whether processes are isolated from each other and from the kernel by hardware.
+    pub isolates: bool,
+    /// Regions available per process.
+    pub regions: usize,
+}
+
+/// The registers of a process that is not running.
+///
+/// Some architectures (Cortex-M) save part of the process's registers on the process's own stack
+/// when it traps. That memory belongs to the process and is untrusted, so the context never reads
+/// it by itself: the kernel validates the `STACKED_WORDS` words at [`UserContext::stack_pointer`]
+/// against the process's memory and hands them in as `stacked`.
+pub trait UserContext: Default {
+    /// How many machine words the hardware pushes on the process stack on a trap (0 if none).
+    const STACKED_WORDS: usize;
+
+    /// Prepares a fresh context that will start at `entry` with the stack ending at `stack_top`.
+    /// `stacked` is the memory just below `stack_top` (`STACKED_WORDS` words), already checked to
+    /// belong to the process.
+    fn start(&mut self, entry: usize, stack_top: usize, stacked: &mut [usize]);
+
+    /// The process's stack pointer.
+    fn stack_pointer(&self) -> usize;
+
+    /// The syscall number and arguments of a process that trapped with [`Trap::Syscall`].
+    fn syscall(&self, stacked: &[usize]) -> (usize, [usize; mote_abi::ARG_COUNT]);
+
+    /// Writes the results of a syscall where the process will find them on resumption.
+    fn set_results(&mut self, stacked: &mut [usize], results: [usize; mote_abi::RESULT_COUNT]);
+
+    /// The address of the instruction the process will resume at (or that faulted).
+    fn program_counter(&self, stacked: &[usize]) -> usize;
+}
+
+/// A CPU architecture: entering processes, regaining control, protecting memory.
+pub trait Arch {
+    /// Saved registers of a process.
+    type Context: UserContext;
+
+    /// Name of the CPU core (`Cortex-M3`, `RV32IMAC`).
+    fn cpu_name(&self) -> &'static str;
+
+    /// The memory-protection unit.
+    fn protection_info(&self) -> ProtectionInfo;
+
+    /// Checks that the protection unit can express `region` (size and alignment rules).
+    fn check_region(&self, region: Region) -> Result<(), RegionError>;
+
+    /// Programs the protection unit so the next process to run may access exactly `regions`,
+    /// each with its access rights, and nothing else (the kernel keeps access to everything).
+    fn protect(&mut self, regions: &[(Region, Access)]);
+
+    /// Runs the process whose registers are in `context` in unprivileged mode until it traps,
+    /// then saves its registers back into `context` and returns why it stopped.
+    fn run(&mut self, context: &mut Self::Context) -> Trap;
+
+    /// Sleeps until an interrupt is pending.
+    fn wait_for_interrupt(&mut self);
+}

@@ -1,0 +1,141 @@
+//! The static description of an image: where the kernel and each process live.
+//!
+//! `cargo mote build` generates one [`ImageDesc`] per image from the board's `board.toml`, the
+//! image's `mote.toml`, each process's `process.toml` and the linked process ELF files. The kernel
+//! never trusts it blindly: [`ImageDesc::check`] verifies at boot that every process's memory is
+//! self-consistent, expressible by the protection unit, and disjoint from the kernel and the
+//! other processes.
+//!
+//! Memory of one process (flash, then RAM; addresses grow to the right):
+//!
+//! ```text
+//!   flash region                          RAM region
+//!  +-----------------------+------+      +-----------+-------+-----+-----------------+
+//!  | .text .rodata         | .data|      | stack     | .data | .bss| (free: heap)    |
+//!  |   entry --^           | image|      | <-grows   |       |     |                 |
+//!  +-----------------------+------+      +-----------+-------+-----+-----------------+
+//!  ^ flash.base   data_load ^            ^ ram.base  ^ stack top (stack.end())
+//! ```
+//!
+//! The stack sits at the bottom of the RAM region, so a stack overflow runs into the region's
+//! lower edge and faults in the protection unit instead of silently corrupting `.data`.
+
+use core::fmt;
+
+use mote_hal::{Arch, Region, RegionError};
+
+use crate::priority::Priority;
+
+/// One process of the image, as laid out by the build.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProcessDesc {
+    /// Name, from `process.toml` (at most [`mote_abi::MAX_NAME_LEN`] bytes).
+    pub name: &'static str,
+    /// Scheduling priority.
+    pub priority: Priority,
+    /// Flash holding the process's code, constants and the initial image of `.data`.
+    pub flash: Region,
+    /// RAM holding stack, `.data`, `.bss` and heap.
+    pub ram: Region,
+    /// Address of the first instruction.
+    pub entry: usize,
+    /// The stack, at the bottom of `ram`; the initial stack pointer is `stack.end()`.
+    pub stack: Region,
+    /// Where `.data` lives at run time (inside `ram`).
+    pub data: Region,
+    /// Where the initial contents of `.data` are stored (inside `flash`).
+    pub data_load: usize,
+    /// `.bss`, zeroed at start (inside `ram`).
+    pub bss: Region,
+}
+
+/// The whole image: the kernel's own memory and the process table.
+#[derive(Clone, Debug)]
+pub struct ImageDesc<const N: usize> {
+    /// Name of the image (from `mote.toml`).
+    pub name: &'static str,
+    /// Flash reserved for the kernel.
+    pub kernel_flash: Region,
+    /// RAM reserved for the kernel (its stack and statics).
+    pub kernel_ram: Region,
+    /// The processes, in task-index order.
+    pub processes: [ProcessDesc; N],
+}
+
+/// What is wrong with an image description, and in which process.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct LayoutError {
+    /// The process concerned (`"kernel"` for the kernel's own regions).
+    pub process: &'static str,
+    /// What is wrong.
+    pub problem: &'static str,
+}
+
+impl fmt::Display for LayoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "process '{}': {}", self.process, self.problem)
+    }
+}
+
+impl<const N: usize> ImageDesc<N> {
+    /// Verifies the description before any process runs.
+    pub fn check(&self, arch: &impl Arch) -> Result<(), LayoutError> {
+        let err = |process, problem| Err(LayoutError { process, problem });
+        if self.kernel_flash.overlaps(&self.kernel_ram) {
+            return err("kernel", "kernel flash and RAM overlap");
+        }
+        for (i, p) in self.processes.iter().enumerate() {
+            if p.name.is_empty() || p.name.len() > mote_abi::MAX_NAME_LEN {
+                return err(p.name, "name is empty or longer than 16 bytes");
+            }
+            for region in [p.flash, p.ram] {
+                match arch.check_region(region) {
+                    Ok(()) => {}
+                    Err(RegionError::Misaligned) => {
+                        return err(p.name, "region not expressible by the protection unit")
+                    }
+                    Err(RegionError::Wraps) => return err(p.name, "region wraps the address space"),
+                }
+                if region.overlaps(&self.kernel_flash) || region.overlaps(&self.kernel_ram) {
+                    return err(p.name, "region overlaps the kernel");
+                }
+            }
+            if p.flash.overlaps(&p.ram) {
+                return err(p.name, "flash and RAM regions overlap");
+            }
+            if !p.flash.contains_range(p.entry, 2) {
+                return err(p.name, "entry point outside its flash");
+            }
+            if p.stack.base != p.ram.base || !p.ram.contains_range(p.stack.base, p.stack.size) {
+                return err(p.name, "stack not at the bottom of its RAM");
+            }
+            if p.stack.size == 0 || p.stack.end() % 8 != 0 {
+                return err(p.name, "stack empty or its top not 8-byte aligned");
+            }
+            if !p.ram.contains_range(p.data.base, p.data.size)
+                || !p.ram.contains_range(p.bss.base, p.bss.size)
+                || p.data.overlaps(&p.stack)
+                || p.bss.overlaps(&p.stack)
+                || p.bss.overlaps(&p.data)
+            {
+                return err(p.name, ".data or .bss outside its RAM or overlapping the stack");
+            }
+            if !p.flash.contains_range(p.data_load, p.data.size) {
+                return err(p.name, "initial .data image outside its flash");
+            }
+            for other in &self.processes[..i] {
+                if other.name == p.name {
+                    return err(p.name, "two processes share this name");
+                }
+                for a in [p.flash, p.ram] {
+                    for b in [other.flash, other.ram] {
+                        if a.overlaps(&b) {
+                            return err(p.name, "region overlaps another process");
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,132 @@
+//! Synchronous message passing: `send`, `receive`, `reply`.
+//!
+//! A client `send`s a message to a server and blocks until the server `reply`s. The kernel copies
+//! the message straight from the client's memory into the server's receive buffer, and the reply
+//! straight back: there is no kernel buffer and no queue to exhaust. Blocked senders wait in the
+//! process table itself (their [`State::Sending`]); a server's `receive` takes the most important
+//! one.
+//!
+//! Errors instead of hangs:
+//! * a message longer than the receiver's buffer fails the *send* with `TooLarge` (the receiver
+//!   keeps waiting for one that fits);
+//! * a reply longer than the client's reply buffer fails both the reply and the client's send with
+//!   `TooLarge`;
+//! * when a process ends, everyone sending to it or awaiting its reply gets `PeerGone`;
+//! * a task identifier from an earlier incarnation of a process gets `PeerGone`.
+
+use mote_abi::{SyscallError, TaskId, ARG_COUNT, MAX_MESSAGE_LEN};
+use mote_hal::{Arch, Board};
+
+use crate::kernel::Kernel;
+use crate::priority::Priority;
+use crate::process::{OutgoingMessage, State};
+use crate::syscall::{error, ok, Outcome, Results};
+use crate::umem::{UserRead, UserWrite};
+
+impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
+    /// Resolves a task identifier from a process to the index of a live process.
+    pub(crate) fn resolve(&self, raw: usize) -> Result<usize, SyscallError> {
+        let raw = u32::try_from(raw).map_err(|_| SyscallError::NoSuchTask)?;
+        let id = TaskId::from_raw(raw);
+        let i = usize::from(id.index);
+        let proc = self.procs.get(i).ok_or(SyscallError::NoSuchTask)?;
+        if proc.generation != id.generation || proc.state.is_dead() {
+            return Err(SyscallError::PeerGone);
+        }
+        Ok(i)
+    }
+
+    /// `send(task, op, msg_ptr, msg_len, reply_ptr, reply_cap) -> (code, reply_len)`.
+    pub(crate) fn sys_send(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Outcome {
+        let message = match self.check_send(i, args) {
+            Ok(m) => m,
+            Err(e) => return Outcome::Done(error(e)),
+        };
+        self.procs[i].state = State::Sending(message);
+        if let State::Receiving { buffer } = self.procs[message.to].state {
+            if let Some(results) = self.deliver(i, buffer) {
+                self.complete(message.to, results);
+            }
+        }
+        Outcome::Pending
+    }
+
+    fn check_send(&self, i: usize, args: [usize; ARG_COUNT]) -> Result<OutgoingMessage, SyscallError> {
+        let to = self.resolve(args[0])?;
+        if to == i {
+            return Err(SyscallError::WrongState);
+        }
+        if args[3] > MAX_MESSAGE_LEN {
+            return Err(SyscallError::TooLarge);
+        }
+        let desc = &self.image.processes[i];
+        let message = UserRead::new(desc, args[2], args[3])?;
+        let reply = UserWrite::new(desc, args[4], args[5])?;
+        Ok(OutgoingMessage { to, op: args[1] as u32, message, reply })
+    }
+
+    /// `receive(buf_ptr, buf_cap) -> (sender, op, len)`.
+    pub(crate) fn sys_receive(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Outcome {
+        let buffer = match UserWrite::new(&self.image.processes[i], args[0], args[1]) {
+            Ok(b) => b,
+            Err(e) => return Outcome::Done(error(e)),
+        };
+        while let Some(sender) = self.most_important_sender_to(i) {
+            if let Some(results) = self.deliver(sender, buffer) {
+                return Outcome::Done(results);
+            }
+        }
+        self.procs[i].state = State::Receiving { buffer };
+        Outcome::Pending
+    }
+
+    /// The most important process blocked sending to `receiver` (lowest index among equals).
+    fn most_important_sender_to(&self, receiver: usize) -> Option<usize> {
+        let mut best: Option<(usize, Priority)> = None;
+        for (j, p) in self.procs.iter().enumerate() {
+            if let State::Sending(m) = p.state {
+                let prio = self.image.processes[j].priority;
+                let better = best.is_none_or(|(_, b)| prio.is_more_important_than(b));
+                if m.to == receiver && better {
+                    best = Some((j, prio));
+                }
+            }
+        }
+        best.map(|(j, _)| j)
+    }
+
+    /// Moves the message of blocked `sender` into `buffer` of its receiver. Returns the
+    /// receiver's results, or `None` if the message did not fit (the sender then got `TooLarge`).
+    fn deliver(&mut self, sender: usize, buffer: UserWrite) -> Option<Results> {
+        let State::Sending(m) = self.procs[sender].state else { return None };
+        if m.message.len() > buffer.len() {
+            self.complete(sender, error(SyscallError::TooLarge));
+            return None;
+        }
+        let len = m.message.copy_to(&buffer);
+        self.procs[sender].state = State::AwaitingReply { server: m.to, reply: m.reply };
+        Some(ok(self.task_id(sender).to_raw() as usize, m.op as usize, len))
+    }
+
+    /// `reply(task, code, msg_ptr, msg_len)`.
+    pub(crate) fn sys_reply(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
+        let client = self.resolve(args[0])?;
+        if args[3] > MAX_MESSAGE_LEN {
+            return Err(SyscallError::TooLarge);
+        }
+        let message = UserRead::new(&self.image.processes[i], args[2], args[3])?;
+        let State::AwaitingReply { server, reply } = self.procs[client].state else {
+            return Err(SyscallError::WrongState);
+        };
+        if server != i {
+            return Err(SyscallError::WrongState);
+        }
+        if message.len() > reply.len() {
+            self.complete(client, error(SyscallError::TooLarge));
+            return Err(SyscallError::TooLarge);
+        }
+        let len = message.copy_to(&reply);
+        self.complete(client, ok(args[1], len, 0));
+        Ok(ok(0, 0, 0))
+    }
+}

@@ -1,0 +1,482 @@
+//! Host tests of the whole kernel, with a scripted stand-in for the CPU.
+//!
+//! Each fake process is a script of steps: write bytes into its own RAM, make a syscall, fault.
+//! Process memory is ordinary host memory, so the real `umem` checks and copies run unchanged.
+
+use std::boxed::Box;
+use std::collections::HashMap;
+use std::string::String;
+use std::vec;
+use std::vec::Vec;
+
+use mote_abi::{Sysno, SyscallError, TaskId};
+use mote_hal::embedded_io;
+use mote_hal::{Access, Arch, Board, ExitStatus, Fault, FaultKind, ProtectionInfo, Region, RegionError, Trap, UserContext};
+
+use crate::descriptor::{ImageDesc, ProcessDesc};
+use crate::process::State;
+use crate::{Kernel, Priority};
+
+/// An argument of a scripted call.
+#[derive(Clone, Copy, Debug)]
+enum Arg {
+    /// A plain value.
+    Val(usize),
+    /// The address at this offset in the caller's RAM.
+    Ram(usize),
+    /// The current task id of the named process (as `find` would return).
+    Task(&'static str),
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    /// Write bytes at an offset of the process's RAM (the process doing its own work).
+    Write(usize, Vec<u8>),
+    /// Make a syscall.
+    Call(Sysno, Vec<Arg>),
+    /// Make a syscall with a raw number.
+    RawCall(usize, [usize; 6]),
+    /// Take a fault.
+    Fault(FaultKind, usize),
+}
+
+#[derive(Default, Debug)]
+struct FakeContext {
+    entry: usize,
+    sp: usize,
+    next: usize,
+    number: usize,
+    args: [usize; 6],
+    results: Vec<[usize; 4]>,
+}
+
+impl UserContext for FakeContext {
+    const STACKED_WORDS: usize = 0;
+    fn start(&mut self, entry: usize, stack_top: usize, _stacked: &mut [usize]) {
+        self.entry = entry;
+        self.sp = stack_top;
+    }
+    fn stack_pointer(&self) -> usize {
+        self.sp
+    }
+    fn syscall(&self, _stacked: &[usize]) -> (usize, [usize; 6]) {
+        (self.number, self.args)
+    }
+    fn set_results(&mut self, _stacked: &mut [usize], results: [usize; 4]) {
+        self.results.push(results);
+    }
+    fn program_counter(&self, _stacked: &[usize]) -> usize {
+        self.entry + 2 * self.next
+    }
+}
+
+struct FakeArch {
+    /// Script, RAM base and table of names, by entry point.
+    scripts: HashMap<usize, (Vec<Step>, usize)>,
+    names: Vec<(&'static str, usize)>,
+    protected: Vec<Vec<(Region, Access)>>,
+    /// The generation of each task, as the test expects the kernel to have it.
+    generations: Vec<u16>,
+}
+
+impl Arch for FakeArch {
+    type Context = FakeContext;
+    fn cpu_name(&self) -> &'static str {
+        "host"
+    }
+    fn protection_info(&self) -> ProtectionInfo {
+        ProtectionInfo { name: "fake", isolates: true, regions: 2 }
+    }
+    fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        if region.base % 8 == 0 && region.size % 8 == 0 {
+            Ok(())
+        } else {
+            Err(RegionError::Misaligned)
+        }
+    }
+    fn protect(&mut self, regions: &[(Region, Access)]) {
+        self.protected.push(regions.to_vec());
+    }
+    fn run(&mut self, ctx: &mut FakeContext) -> Trap {
+        let (script, ram) = self.scripts.get(&ctx.entry).cloned().expect("script");
+        loop {
+            let Some(step) = script.get(ctx.next).cloned() else {
+                ctx.number = Sysno::Exit as usize;
+                ctx.args = [0; 6];
+                return Trap::Syscall;
+            };
+            ctx.next += 1;
+            match step {
+                Step::Write(off, bytes) => {
+                    // SAFETY: test RAM is a leaked host buffer owned by this fake process.
+                    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), (ram + off) as *mut u8, bytes.len()) };
+                }
+                Step::Call(no, args) => {
+                    ctx.number = no as usize;
+                    ctx.args = [0; 6];
+                    for (k, a) in args.iter().enumerate() {
+                        ctx.args[k] = match *a {
+                            Arg::Val(v) => v,
+                            Arg::Ram(off) => ram + off,
+                            Arg::Task(name) => {
+                                let idx = self.names.iter().find(|(n, _)| *n == name).expect("name").1;
+                                TaskId { index: idx as u16, generation: self.generations[idx] }.to_raw() as usize
+                            }
+                        };
+                    }
+                    return Trap::Syscall;
+                }
+                Step::RawCall(number, args) => {
+                    ctx.number = number;
+                    ctx.args = args;
+                    return Trap::Syscall;
+                }
+                Step::Fault(kind, addr) => {
+                    return Trap::Fault(Fault { kind, pc: Some(ctx.entry), address: Some(addr) })
+                }
+            }
+        }
+    }
+    fn wait_for_interrupt(&mut self) {}
+}
+
+#[derive(Default)]
+struct FakeBoard {
+    out: Vec<u8>,
+}
+
+impl embedded_io::ErrorType for FakeBoard {
+    type Error = core::convert::Infallible;
+}
+impl embedded_io::Write for FakeBoard {
+    fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+impl Board for FakeBoard {
+    type Console = FakeBoard;
+    fn name(&self) -> &'static str {
+        "host-test"
+    }
+    fn console(&mut self) -> &mut FakeBoard {
+        self
+    }
+    fn exit(&mut self, status: ExitStatus) -> ! {
+        panic!("exit {status:?}")
+    }
+}
+
+const RAM: usize = 1024;
+const STACK: usize = 256;
+
+fn leak(size: usize) -> usize {
+    let v: Box<[u64]> = vec![0u64; size / 8].into_boxed_slice();
+    Box::leak(v).as_mut_ptr() as usize
+}
+
+struct Sim {
+    k: Kernel<FakeArch, FakeBoard, 3>,
+}
+
+/// Builds a kernel with three processes `a`, `b`, `c` (priorities given) running the scripts.
+fn sim(prios: [u8; 3], scripts: [Vec<Step>; 3]) -> Sim {
+    let names = ["a", "b", "c"];
+    let mut descs = Vec::new();
+    let mut map = HashMap::new();
+    for (i, script) in scripts.into_iter().enumerate() {
+        let flash = leak(64);
+        let ram = leak(RAM);
+        descs.push(ProcessDesc {
+            name: names[i],
+            priority: Priority(prios[i]),
+            flash: Region::new(flash, 64).unwrap(),
+            ram: Region::new(ram, RAM).unwrap(),
+            entry: flash,
+            stack: Region::new(ram, STACK).unwrap(),
+            data: Region::new(ram + STACK, 0).unwrap(),
+            data_load: flash,
+            bss: Region::new(ram + STACK, 0).unwrap(),
+        });
+        map.insert(flash, (script, ram));
+    }
+    let kflash = leak(64);
+    let kram = leak(64);
+    let image = Box::leak(Box::new(ImageDesc {
+        name: "test",
+        kernel_flash: Region::new(kflash, 64).unwrap(),
+        kernel_ram: Region::new(kram, 64).unwrap(),
+        processes: [descs[0].clone(), descs[1].clone(), descs[2].clone()],
+    }));
+    let arch = FakeArch {
+        scripts: map,
+        names: names.iter().enumerate().map(|(i, n)| (*n, i)).collect(),
+        protected: Vec::new(),
+        generations: vec![0; 3],
+    };
+    let mut k = Kernel::new(arch, FakeBoard::default(), image);
+    k.boot().expect("boot");
+    Sim { k }
+}
+
+impl Sim {
+    /// Runs to the end; returns the exit status.
+    fn run(&mut self) -> ExitStatus {
+        for _ in 0..10_000 {
+            if let Some(s) = self.k.step() {
+                return s;
+            }
+        }
+        panic!("did not finish");
+    }
+    fn results(&self, i: usize) -> &[[usize; 4]] {
+        &self.k.procs[i].context.results
+    }
+    fn ram(&self, i: usize, off: usize, len: usize) -> Vec<u8> {
+        let base = self.k.image.processes[i].ram.base + off;
+        // SAFETY: reads a leaked test buffer.
+        unsafe { std::slice::from_raw_parts(base as *const u8, len).to_vec() }
+    }
+    fn output(&self) -> String {
+        String::from_utf8_lossy(&self.k.board.out).into_owned()
+    }
+}
+
+fn idle() -> Vec<Step> {
+    vec![]
+}
+
+fn err(e: SyscallError) -> [usize; 4] {
+    [e as usize, 0, 0, 0]
+}
+
+use Arg::*;
+use Step::*;
+
+#[test]
+fn send_receive_reply_round_trip() {
+    let client = vec![
+        Write(300, b"ping".to_vec()),
+        Call(Sysno::Send, vec![Task("b"), Val(7), Ram(300), Val(4), Ram(400), Val(16)]),
+    ];
+    let server = vec![
+        Call(Sysno::Receive, vec![Ram(500), Val(32)]),
+        Write(600, b"pong!".to_vec()),
+        Call(Sysno::Reply, vec![Task("a"), Val(42), Ram(600), Val(5)]),
+    ];
+    let mut s = sim([1, 1, 1], [client, server, idle()]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    let a = TaskId { index: 0, generation: 0 }.to_raw() as usize;
+    assert_eq!(s.results(1)[0], [0, a, 7, 4], "receive: sender, op, length");
+    assert_eq!(s.ram(1, 500, 4), b"ping");
+    assert_eq!(s.results(0)[0], [0, 42, 5, 0], "send: reply code and length");
+    assert_eq!(s.ram(0, 400, 5), b"pong!");
+    assert_eq!(s.results(1)[1], [0, 0, 0, 0], "reply succeeded");
+}
+
+#[test]
+fn receive_first_then_send_also_delivers() {
+    // The server (more important) runs first and blocks in receive before the client sends.
+    let client = vec![
+        Write(300, b"xy".to_vec()),
+        Call(Sysno::Send, vec![Task("b"), Val(1), Ram(300), Val(2), Ram(400), Val(4)]),
+    ];
+    let server = vec![
+        Call(Sysno::Receive, vec![Ram(500), Val(32)]),
+        Call(Sysno::Reply, vec![Task("a"), Val(9), Ram(500), Val(2)]),
+    ];
+    let mut s = sim([2, 1, 3], [client, server, idle()]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    assert_eq!(s.results(0)[0], [0, 9, 2, 0]);
+    assert_eq!(s.ram(0, 400, 2), b"xy");
+}
+
+#[test]
+fn message_larger_than_receive_buffer_fails_the_send() {
+    let client = vec![Call(Sysno::Send, vec![Task("b"), Val(1), Ram(300), Val(64), Ram(400), Val(4)])];
+    let server = vec![Call(Sysno::Receive, vec![Ram(500), Val(8)])];
+    let mut s = sim([1, 1, 1], [client, server, idle()]);
+    // The server stays blocked in receive with nobody to send: a deadlock, reported.
+    assert_eq!(s.run(), ExitStatus::Failure(2));
+    assert_eq!(s.results(0)[0], err(SyscallError::TooLarge));
+    assert!(s.output().contains("deadlock"), "{}", s.output());
+    assert!(s.output().contains("'b' waits for a message"), "{}", s.output());
+}
+
+#[test]
+fn reply_larger_than_reply_buffer_fails_both_sides() {
+    let client = vec![Call(Sysno::Send, vec![Task("b"), Val(1), Ram(300), Val(1), Ram(400), Val(2)])];
+    let server = vec![
+        Call(Sysno::Receive, vec![Ram(500), Val(8)]),
+        Call(Sysno::Reply, vec![Task("a"), Val(0), Ram(500), Val(8)]),
+    ];
+    let mut s = sim([1, 1, 1], [client, server, idle()]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    assert_eq!(s.results(0)[0], err(SyscallError::TooLarge));
+    assert_eq!(s.results(1)[1], err(SyscallError::TooLarge));
+}
+
+#[test]
+fn pointers_outside_own_memory_are_refused() {
+    let calls = vec![
+        // Log from the kernel's address space (address 8 is never ours).
+        RawCall(Sysno::Log as usize, [3, 8, 4, 0, 0, 0]),
+        // Length overflowing the address space.
+        Call(Sysno::Log, vec![Val(3), Ram(0), Val(usize::MAX)]),
+        // Straddling the end of RAM.
+        Call(Sysno::Receive, vec![Ram(RAM - 4), Val(8)]),
+        // Receive into flash (read-only).
+        RawCall(Sysno::Receive as usize, [0, 4, 0, 0, 0, 0]),
+        // Unknown syscall and unknown log level.
+        RawCall(999, [0; 6]),
+        Call(Sysno::Log, vec![Val(77), Ram(0), Val(1)]),
+        // Log longer than the limit.
+        Call(Sysno::Log, vec![Val(3), Ram(0), Val(mote_abi::MAX_LOG_LEN + 1)]),
+    ];
+    let mut s = sim([1, 1, 1], [calls, idle(), idle()]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    let r = s.results(0);
+    assert_eq!(r[0], err(SyscallError::BadAddress));
+    assert_eq!(r[1], err(SyscallError::TooLarge), "oversized log is refused before its range");
+    assert_eq!(r[2], err(SyscallError::BadAddress));
+    assert_eq!(r[3], err(SyscallError::BadAddress));
+    assert_eq!(r[4], err(SyscallError::UnknownSyscall));
+    assert_eq!(r[5], err(SyscallError::InvalidArgument));
+    assert_eq!(r[6], err(SyscallError::TooLarge));
+}
+
+#[test]
+fn reading_another_process_memory_is_refused() {
+    // `a` passes an address in `b`'s RAM, known only once the image is laid out.
+    let mut s = sim([1, 1, 1], [idle(), idle(), idle()]);
+    let b_ram = s.k.image.processes[1].ram.base;
+    s.k.arch.scripts.get_mut(&s.k.image.processes[0].entry).unwrap().0 =
+        vec![RawCall(Sysno::Log as usize, [3, b_ram, 4, 0, 0, 0])];
+    assert_eq!(s.run(), ExitStatus::Success);
+    assert_eq!(s.results(0)[0], err(SyscallError::BadAddress));
+}
+
+#[test]
+fn log_records_are_tagged_and_escaped() {
+    let calls = vec![Write(300, b"hi\nthere".to_vec()), Call(Sysno::Log, vec![Val(2), Ram(300), Val(8)])];
+    let mut s = sim([1, 1, 1], [calls, idle(), idle()]);
+    s.run();
+    assert!(s.output().contains("[WARN  a] hi\\x0athere\n"), "{}", s.output());
+}
+
+#[test]
+fn find_returns_task_ids_and_rejects_unknown_names() {
+    let calls = vec![
+        Write(300, b"cx".to_vec()),
+        Call(Sysno::Find, vec![Ram(300), Val(1)]),
+        Call(Sysno::Find, vec![Ram(300), Val(2)]),
+        Call(Sysno::Find, vec![Ram(300), Val(0)]),
+    ];
+    let mut s = sim([1, 1, 1], [calls, idle(), idle()]);
+    s.run();
+    assert_eq!(s.results(0)[0], [0, 2, 0, 0]);
+    assert_eq!(s.results(0)[1], err(SyscallError::NoSuchTask));
+    assert_eq!(s.results(0)[2], err(SyscallError::InvalidArgument));
+}
+
+#[test]
+fn a_fault_stops_only_that_process_and_releases_its_clients() {
+    let client = vec![Call(Sysno::Send, vec![Task("b"), Val(1), Ram(300), Val(1), Ram(400), Val(4)])];
+    let server = vec![Call(Sysno::Receive, vec![Ram(500), Val(8)]), Fault(FaultKind::StoreAccess, 0x2000_0000)];
+    let third = vec![Call(Sysno::Yield, vec![]), Call(Sysno::Yield, vec![])];
+    let mut s = sim([1, 1, 1], [client, server, third]);
+    assert_eq!(s.run(), ExitStatus::Failure(1));
+    assert_eq!(s.results(0)[0], err(SyscallError::PeerGone), "client blocked on the dead server");
+    assert!(matches!(s.k.procs[1].state, State::Faulted(f) if f.kind == FaultKind::StoreAccess));
+    assert_eq!(s.k.procs[2].state, State::Exited(0), "the third process ran to completion");
+    let out = s.output();
+    assert!(out.contains("process 'b' (task 1) faulted: store access violation at 0x20000000"), "{out}");
+}
+
+#[test]
+fn sending_to_a_dead_or_stale_task_fails() {
+    let client = vec![
+        Call(Sysno::Yield, vec![]),
+        Call(Sysno::Send, vec![Task("b"), Val(1), Ram(300), Val(1), Ram(400), Val(4)]),
+        RawCall(Sysno::Send as usize, [TaskId { index: 2, generation: 5 }.to_raw() as usize, 0, 0, 0, 0, 0]),
+        RawCall(Sysno::Send as usize, [TaskId { index: 9, generation: 0 }.to_raw() as usize, 0, 0, 0, 0, 0]),
+        Call(Sysno::Send, vec![Task("a"), Val(1), Ram(300), Val(1), Ram(400), Val(4)]),
+    ];
+    // b exits at once; c waits for a message that never comes (and is released by nobody).
+    let mut s = sim([1, 0, 2], [client, idle(), vec![Call(Sysno::Yield, vec![])]]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    let r = s.results(0);
+    assert_eq!(r[1], err(SyscallError::PeerGone), "b has exited");
+    assert_eq!(r[2], err(SyscallError::PeerGone), "stale generation");
+    assert_eq!(r[3], err(SyscallError::NoSuchTask));
+    assert_eq!(r[4], err(SyscallError::WrongState), "sending to oneself");
+}
+
+#[test]
+fn reply_to_a_task_not_waiting_is_refused() {
+    let calls = vec![Call(Sysno::Reply, vec![Task("b"), Val(0), Ram(0), Val(0)])];
+    let mut s = sim([1, 1, 1], [calls, vec![Call(Sysno::Yield, vec![])], idle()]);
+    s.run();
+    assert_eq!(s.results(0)[0], err(SyscallError::WrongState));
+}
+
+#[test]
+fn higher_priority_runs_first_and_equals_take_turns() {
+    let mut s = sim([2, 1, 2], [vec![Call(Sysno::Yield, vec![]); 2], vec![Call(Sysno::Yield, vec![])], vec![Call(Sysno::Yield, vec![]); 2]]);
+    let mut order = Vec::new();
+    while s.k.step().is_none() {
+        let last = s.k.last;
+        order.push(last);
+    }
+    assert_eq!(order, vec![1, 1, 2, 0, 2, 0, 2, 0]);
+}
+
+#[test]
+fn protection_is_programmed_with_exactly_the_process_regions() {
+    let mut s = sim([1, 1, 1], [idle(), idle(), idle()]);
+    s.run();
+    let p0 = &s.k.image.processes[0];
+    let first = &s.k.arch.protected[0];
+    assert_eq!(first, &vec![(p0.flash, Access::READ_EXECUTE), (p0.ram, Access::READ_WRITE)]);
+}
+
+#[test]
+fn image_check_rejects_overlaps_and_misalignment() {
+    let s = sim([1, 1, 1], [idle(), idle(), idle()]);
+    let arch = &s.k.arch;
+    let mut bad = s.k.image.clone();
+    bad.processes[1].ram = bad.processes[0].ram;
+    bad.processes[1].stack.base = bad.processes[0].ram.base;
+    bad.processes[1].data.base = bad.processes[0].data.base;
+    bad.processes[1].bss.base = bad.processes[0].bss.base;
+    assert_eq!(bad.check(arch).unwrap_err().problem, "region overlaps another process");
+    let mut bad = s.k.image.clone();
+    bad.processes[0].flash.size = 60;
+    assert_eq!(bad.check(arch).unwrap_err().problem, "region not expressible by the protection unit");
+    let mut bad = s.k.image.clone();
+    bad.processes[2].entry = bad.processes[2].ram.base;
+    assert_eq!(bad.check(arch).unwrap_err().problem, "entry point outside its flash");
+    let mut bad = s.k.image.clone();
+    bad.processes[2].name = "a";
+    assert_eq!(bad.check(arch).unwrap_err().problem, "two processes share this name");
+    let mut bad = s.k.image.clone();
+    bad.processes[1].ram = bad.kernel_ram;
+    bad.processes[1].ram.size = 64;
+    bad.processes[1].stack = Region::new(bad.kernel_ram.base, 32).unwrap();
+    bad.processes[1].data.base = bad.kernel_ram.base + 32;
+    bad.processes[1].bss.base = bad.kernel_ram.base + 32;
+    assert_eq!(bad.check(arch).unwrap_err().problem, "region overlaps the kernel");
+    assert!(s.k.image.check(arch).is_ok());
+}
+
+#[test]
+fn ram_is_initialised_at_start() {
+    let mut s = sim([1, 1, 1], [vec![Write(700, b"dirty".to_vec())], idle(), idle()]);
+    s.run();
+    assert_eq!(s.ram(0, 700, 5), b"dirty");
+    s.k.boot().unwrap();
+    assert_eq!(s.ram(0, 700, 5), [0; 5], "a restart sees zeroed RAM");
+}

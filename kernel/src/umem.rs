@@ -1,0 +1,190 @@
+//! Process memory: the one way in.
+//!
+//! Every address a process hands the kernel is an *allegation*. This module is the only place
+//! that turns one into memory the kernel touches: [`UserRead::new`] and [`UserWrite::new`] check the
+//! whole range against the process's regions and the access asked for, with overflow and
+//! wrap-around checks, and everything else in the kernel works with the resulting ranges, which
+//! cannot be forged outside this module (their fields are private).
+//!
+//! It is also the only module of the kernel with `unsafe` code. The argument for its soundness:
+//!
+//! * a checked range lies inside a region of one process ([`ProcessDesc::regions`]), and
+//!   [`crate::ImageDesc::check`] proved at boot that process regions are disjoint from the
+//!   kernel's own memory and from each other, so no Rust object of the kernel aliases it;
+//! * the kernel runs only while every process is stopped (one core, and a process only runs
+//!   inside [`mote_hal::Arch::run`]), so nothing else accesses process memory while we do;
+//! * accesses go through raw-pointer copies, never long-lived references.
+
+use core::ptr;
+
+use mote_abi::SyscallError;
+use mote_hal::{Access, Region};
+
+use crate::descriptor::ProcessDesc;
+
+impl ProcessDesc {
+    /// The regions a process may access, with their rights. The protection unit is programmed
+    /// from this list and the checks here validate against it, so the two cannot disagree.
+    pub fn regions(&self) -> [(Region, Access); 2] {
+        [(self.flash, Access::READ_EXECUTE), (self.ram, Access::READ_WRITE)]
+    }
+}
+
+/// A byte range of one process's memory that the process may read.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct UserRead {
+    addr: usize,
+    len: usize,
+}
+
+/// A byte range of one process's memory that the process may write (and read).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct UserWrite {
+    addr: usize,
+    len: usize,
+}
+
+/// Checks `[addr, addr + len)` against the regions of `desc` for `access`. An empty range is
+/// always valid (nothing is accessed) and is normalised to address 0.
+fn check(desc: &ProcessDesc, addr: usize, len: usize, access: Access) -> Result<(usize, usize), SyscallError> {
+    if len == 0 {
+        return Ok((0, 0));
+    }
+    let allowed = desc
+        .regions()
+        .iter()
+        .any(|(region, rights)| rights.allows(access) && region.contains_range(addr, len));
+    if allowed {
+        Ok((addr, len))
+    } else {
+        Err(SyscallError::BadAddress)
+    }
+}
+
+impl UserRead {
+    /// Validates `[addr, addr + len)` as memory the process of `desc` may read: it must lie
+    /// entirely within one of its readable regions.
+    pub fn new(desc: &ProcessDesc, addr: usize, len: usize) -> Result<Self, SyscallError> {
+        check(desc, addr, len, Access::READ_ONLY).map(|(addr, len)| Self { addr, len })
+    }
+
+    /// Length in bytes.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Whether the range is empty.
+    pub const fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Copies the start of the range into `out`; returns how many bytes were copied.
+    pub fn read_into(&self, out: &mut [u8]) -> usize {
+        let n = self.len.min(out.len());
+        if n > 0 {
+            // SAFETY: `[addr, addr + len)` was validated as readable process memory, disjoint
+            // from kernel memory (module comment); `out` is a kernel buffer of at least `n` bytes.
+            unsafe { ptr::copy_nonoverlapping(self.addr as *const u8, out.as_mut_ptr(), n) };
+        }
+        n
+    }
+
+    /// Copies from this range (one process) into `dst` (another process); returns the number of
+    /// bytes copied, `min(self.len(), dst.len())`.
+    pub fn copy_to(&self, dst: &UserWrite) -> usize {
+        let n = self.len.min(dst.len);
+        if n > 0 {
+            // SAFETY: the source was validated readable and the destination writable; they
+            // belong to different processes, whose regions `ImageDesc::check` proved disjoint.
+            // `ptr::copy` is used anyway so that even an overlap could not be undefined behaviour.
+            unsafe { ptr::copy(self.addr as *const u8, dst.addr as *mut u8, n) };
+        }
+        n
+    }
+}
+
+impl UserWrite {
+    /// Validates `[addr, addr + len)` as memory the process of `desc` may write: it must lie
+    /// entirely within one of its writable regions.
+    pub fn new(desc: &ProcessDesc, addr: usize, len: usize) -> Result<Self, SyscallError> {
+        check(desc, addr, len, Access::READ_WRITE).map(|(addr, len)| Self { addr, len })
+    }
+
+    /// Length in bytes.
+    pub const fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Copies `data` to the start of the range; returns how many bytes were copied.
+    pub fn write_from(&self, data: &[u8]) -> usize {
+        let n = self.len.min(data.len());
+        if n > 0 {
+            // SAFETY: the range was validated as writable process memory, disjoint from the
+            // kernel's; `data` is kernel memory of at least `n` bytes.
+            unsafe { ptr::copy_nonoverlapping(data.as_ptr(), self.addr as *mut u8, n) };
+        }
+        n
+    }
+}
+
+/// The words the hardware saved on a process's stack when it trapped (Cortex-M), copied into the
+/// kernel so the arch layer can read and update them without touching process memory itself.
+#[derive(Clone, Debug)]
+pub struct StackedWords {
+    addr: usize,
+    words: [usize; Self::MAX],
+    count: usize,
+}
+
+impl StackedWords {
+    /// Largest hardware frame any supported architecture pushes.
+    pub const MAX: usize = 8;
+
+    /// Reads `count` words at `sp`, which must be writable memory of the process.
+    pub fn read(desc: &ProcessDesc, sp: usize, count: usize) -> Result<Self, SyscallError> {
+        if count > Self::MAX || sp % core::mem::align_of::<usize>() != 0 {
+            return Err(SyscallError::BadAddress);
+        }
+        let bytes = count * core::mem::size_of::<usize>();
+        let (addr, _) = check(desc, sp, bytes, Access::READ_WRITE)?;
+        let mut words = [0usize; Self::MAX];
+        if bytes > 0 {
+            // SAFETY: `range` is validated, writable (so readable) process memory of `bytes`
+            // bytes, aligned for `usize` (checked above); `words` has room for `MAX >= count`.
+            unsafe { ptr::copy_nonoverlapping(sp as *const usize, words.as_mut_ptr(), count) };
+        }
+        Ok(Self { addr, words, count })
+    }
+
+    /// The saved words.
+    pub fn words_mut(&mut self) -> &mut [usize] {
+        &mut self.words[..self.count]
+    }
+
+    /// The saved words.
+    pub fn words(&self) -> &[usize] {
+        &self.words[..self.count]
+    }
+
+    /// Writes the (possibly updated) words back to the process's stack.
+    pub fn write_back(&self) {
+        if self.count > 0 {
+            // SAFETY: same validated, aligned, writable range that `read` copied from.
+            unsafe {
+                ptr::copy_nonoverlapping(self.words.as_ptr(), self.addr as *mut usize, self.count)
+            };
+        }
+    }
+}
+
+/// Puts a process's RAM in its initial state: all zero, then `.data` copied from its flash image.
+/// Used at start and at every restart, so a restarted process never sees its old state.
+pub fn initialize_ram(desc: &ProcessDesc) {
+    // SAFETY: `desc` passed `ImageDesc::check`: `ram` is the process's own RAM, disjoint from
+    // the kernel; `data` lies inside `ram` and `data_load .. + data.size` inside its flash, which
+    // does not overlap its RAM. The process is not running.
+    unsafe {
+        ptr::write_bytes(desc.ram.base as *mut u8, 0, desc.ram.size);
+        ptr::copy_nonoverlapping(desc.data_load as *const u8, desc.data.base as *mut u8, desc.data.size);
+    }
+}

@@ -1,0 +1,81 @@
+//! Running cargo for a board's target: linking processes and building kernels.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use anyhow::{bail, Context, Result};
+
+use crate::toolchain::FirmwareCargo;
+
+/// Builds firmware crates for one target into one target directory.
+pub struct Firmware<'a> {
+    pub cargo: &'a FirmwareCargo,
+    pub target: &'a str,
+    pub target_dir: PathBuf,
+    /// Print cargo's progress lines (`Compiling ...`).
+    pub verbose: bool,
+}
+
+impl Firmware<'_> {
+    /// Runs `cargo <subcommand>` for the crate at `manifest`, with `extra` after `--` (for
+    /// `cargo rustc`) and `envs`; returns the path of the executable it produced.
+    fn run(&self, subcommand: &str, manifest: &Path, bin: &str, extra: &[String], envs: &[(&str, &Path)]) -> Result<PathBuf> {
+        let mut cmd = self.cargo.command();
+        cmd.arg(subcommand)
+            .arg("--manifest-path")
+            .arg(manifest)
+            .args(["--bin", bin, "--profile", "firmware", "--target", self.target])
+            .arg("--target-dir")
+            .arg(&self.target_dir)
+            .args(["--message-format", "json-render-diagnostics"])
+            .args(self.cargo.build_std_args());
+        if !self.verbose {
+            cmd.arg("--quiet");
+        }
+        if !extra.is_empty() {
+            cmd.arg("--").args(extra);
+        }
+        for (k, v) in envs {
+            cmd.env(k, v);
+        }
+        cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
+        let mut child = cmd.spawn().with_context(|| format!("cannot run {}", self.cargo.program.display()))?;
+        let stdout = child.stdout.take().expect("piped");
+        let mut executable = None;
+        for line in BufReader::new(stdout).lines() {
+            let line = line?;
+            let Ok(msg) = serde_json::from_str::<serde_json::Value>(&line) else { continue };
+            if msg["reason"] == "compiler-artifact" {
+                if let Some(exe) = msg["executable"].as_str() {
+                    executable = Some(PathBuf::from(exe));
+                }
+            }
+        }
+        let status = child.wait()?;
+        if !status.success() {
+            bail!("cargo {subcommand} for {} failed ({} toolchain)", manifest.display(), self.cargo.kind);
+        }
+        executable.with_context(|| format!("cargo built no executable for {}", manifest.display()))
+    }
+
+    /// Links process crate `manifest` (binary `bin`) with the memory script in `memory_dir`.
+    pub fn link_process(&self, manifest: &Path, bin: &str, memory_dir: &Path) -> Result<PathBuf> {
+        let extra = vec![
+            "-C".to_string(),
+            "link-arg=-Tprocess.x".to_string(),
+            "-C".to_string(),
+            format!("link-arg=-L{}", memory_dir.display()),
+            // No page alignment: otherwise the linker may load the ELF headers into the page
+            // below the process's flash, which belongs to someone else.
+            "-C".to_string(),
+            "link-arg=--nmagic".to_string(),
+        ];
+        self.run("rustc", manifest, bin, &extra, &[])
+    }
+
+    /// Builds the kernel of the board package at `manifest` for the layout in `layout_dir`.
+    pub fn build_kernel(&self, manifest: &Path, layout_dir: &Path) -> Result<PathBuf> {
+        self.run("build", manifest, "kernel", &[], &[("MOTE_LAYOUT_DIR", layout_dir)])
+    }
+}

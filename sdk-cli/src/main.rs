@@ -1,0 +1,188 @@
+//! `mote`: the Mote SDK command line. From a checkout of the SDK, `cargo mote <command>`.
+
+mod elf;
+mod firmware;
+mod image;
+mod layout;
+mod manifest;
+mod qemu;
+mod size;
+mod testing;
+mod toolchain;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+
+use manifest::{Board, Image};
+
+/// The board used when neither the command line nor the image names one.
+const DEFAULT_BOARD: &str = "qemu-mps2-an385";
+
+#[derive(Parser)]
+#[command(name = "mote", version, about = "Build, run and test Mote images", propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Cmd,
+}
+
+#[derive(clap::Args, Clone)]
+struct Target {
+    /// Board to build for (a directory under bsp/); default: the image's, else qemu-mps2-an385.
+    #[arg(long, short)]
+    board: Option<String>,
+    /// Image manifest; default: ./mote.toml, else the SDK's demo.
+    #[arg(long, short)]
+    image: Option<PathBuf>,
+    /// Show cargo's progress.
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Install what building and running need (Rust targets, QEMU); quick when all is there.
+    Setup {
+        /// Only what this board needs (default: every board).
+        #[arg(long, short)]
+        board: Option<String>,
+    },
+    /// Report what is installed and what is missing, without changing anything.
+    Doctor,
+    /// Build an image: kernel and processes, packed into one ELF file.
+    Build(Target),
+    /// Build an image and boot it in QEMU, console on this terminal (Ctrl-C stops it).
+    Run(Target),
+    /// Report kernel and per-process flash and RAM use.
+    Size {
+        #[command(flatten)]
+        target: Target,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the host unit tests and the QEMU integration tests.
+    Test {
+        /// Only this board ("all" for every QEMU board, the default).
+        #[arg(long, short)]
+        board: Option<String>,
+        /// Show cargo's progress.
+        #[arg(long, short)]
+        verbose: bool,
+    },
+}
+
+/// The SDK checkout: `MOTE_SDK`, or where this CLI was built from.
+fn sdk_root() -> Result<PathBuf> {
+    let root = match std::env::var_os("MOTE_SDK") {
+        Some(p) => PathBuf::from(p),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join(".."),
+    };
+    let root = root.canonicalize().with_context(|| format!("the Mote SDK is not at {}; set MOTE_SDK", root.display()))?;
+    if !root.join("bsp").is_dir() {
+        bail!("{} is not a Mote SDK checkout (no bsp/); set MOTE_SDK", root.display());
+    }
+    Ok(root)
+}
+
+fn log_setup(msg: &str) {
+    eprintln!("setup: {msg}");
+}
+
+/// Loads the image and board a command works on.
+fn resolve(sdk: &Path, t: &Target) -> Result<(Image, Board)> {
+    let path = match &t.image {
+        Some(p) => p.clone(),
+        None if Path::new("mote.toml").exists() => PathBuf::from("mote.toml"),
+        None => sdk.join("mote.toml"),
+    };
+    let image = Image::load(&path)?;
+    let name = t.board.clone().or_else(|| image.file.image.board.clone()).unwrap_or_else(|| DEFAULT_BOARD.into());
+    let board = manifest::find_board(sdk, &name)?;
+    Ok((image, board))
+}
+
+fn build(sdk: &Path, t: &Target) -> Result<(image::Built, Board)> {
+    let (image, board) = resolve(sdk, t)?;
+    let cargo = toolchain::ensure_board(&board, &mut log_setup)?;
+    let built = image::build(&cargo, &board, &image, t.verbose)?;
+    Ok((built, board))
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let sdk = sdk_root()?;
+    match cli.command {
+        Cmd::Setup { board } => {
+            let boards = match board.as_deref() {
+                None | Some("all") => manifest::all_boards(&sdk)?,
+                Some(name) => vec![manifest::find_board(&sdk, name)?],
+            };
+            for b in &boards {
+                toolchain::ensure_board(b, &mut log_setup)?;
+            }
+            for c in toolchain::doctor(&boards) {
+                println!("{} {:<32} {}", if c.ok { "ok  " } else { "MISS" }, c.what, c.detail);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Doctor => {
+            let boards = manifest::all_boards(&sdk)?;
+            let checks = toolchain::doctor(&boards);
+            for c in &checks {
+                println!("{} {:<32} {}", if c.ok { "ok  " } else { "MISS" }, c.what, c.detail);
+            }
+            Ok(if checks.iter().all(|c| c.ok) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+        Cmd::Build(t) => {
+            let (built, board) = build(&sdk, &t)?;
+            size::print_table(&built, &board);
+            println!("image: {}", built.image_elf.display());
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Run(t) => {
+            let (built, board) = build(&sdk, &t)?;
+            eprintln!("booting {} on {} (Ctrl-C to stop)", built.image_elf.display(), board.name());
+            let code = qemu::run_interactive(&board, &built.image_elf)?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
+        Cmd::Size { target, json } => {
+            let (built, board) = build(&sdk, &target)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&size::json(&built, &board))?);
+            } else {
+                size::print_table(&built, &board);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Test { board, verbose } => {
+            let boards = match board.as_deref() {
+                None | Some("all") => manifest::all_boards(&sdk)?.into_iter().filter(|b| b.file.board.status == "qemu").collect(),
+                Some(name) => vec![manifest::find_board(&sdk, name)?],
+            };
+            let mut ready = Vec::new();
+            for b in boards {
+                let cargo = toolchain::ensure_board(&b, &mut log_setup)?;
+                ready.push((b, cargo));
+            }
+            let mut tally = testing::host_tests(&sdk);
+            let q = testing::run_qemu_tests(&sdk, &ready, verbose)?;
+            tally.passed += q.passed;
+            tally.failed += q.failed;
+            println!("{} passed, {} failed", tally.passed, tally.failed);
+            Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+        }
+    }
+}

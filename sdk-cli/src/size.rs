@@ -1,0 +1,56 @@
+//! `mote size`: flash and RAM use of the kernel and of each process.
+
+use serde_json::{json, Value};
+
+use crate::image::Built;
+use crate::manifest::Board;
+
+/// The sizes as JSON: `{"board", "image", "kernel": {text, data, bss}, "processes": {NAME: {...}}}`.
+pub fn json(built: &Built, board: &Board) -> Value {
+    let mut processes = serde_json::Map::new();
+    for p in &built.processes {
+        processes.insert(
+            p.name.clone(),
+            json!({
+                "text": p.sizes.text,
+                "data": p.sizes.data,
+                "bss": p.sizes.bss,
+                "stack": p.stack,
+                "heap": p.heap,
+                "flash_region": { "base": p.flash.base, "size": p.flash.size },
+                "ram_region": { "base": p.ram.base, "size": p.ram.size },
+            }),
+        );
+    }
+    let k = &built.kernel_sizes;
+    json!({
+        "board": board.name(),
+        "image": built.dir.file_name().and_then(|n| n.to_str()).unwrap_or_default(),
+        "kernel": {
+            "text": k.text,
+            "data": k.data,
+            "bss": k.bss,
+            "flash_region": { "base": built.layout.kernel_flash.base, "size": built.layout.kernel_flash.size },
+            "ram_region": { "base": built.layout.kernel_ram.base, "size": built.layout.kernel_ram.size },
+        },
+        "processes": processes,
+    })
+}
+
+/// The sizes as a table.
+pub fn print_table(built: &Built, board: &Board) {
+    println!("{:<16} {:>7} {:>6} {:>6} {:>6} {:>6}  {:<23}  {:<23}", "", "text", "data", "bss", "stack", "heap", "flash region", "ram region");
+    let k = &built.kernel_sizes;
+    let (kf, kr) = (built.layout.kernel_flash, built.layout.kernel_ram);
+    println!(
+        "{:<16} {:>7} {:>6} {:>6} {:>6} {:>6}  {:#010x}-{:#010x}  {:#010x}-{:#010x}",
+        "kernel", k.text, k.data, k.bss, "-", "-", kf.base, kf.end(), kr.base, kr.end()
+    );
+    for p in &built.processes {
+        println!(
+            "{:<16} {:>7} {:>6} {:>6} {:>6} {:>6}  {:#010x}-{:#010x}  {:#010x}-{:#010x}",
+            p.name, p.sizes.text, p.sizes.data, p.sizes.bss, p.stack, p.heap, p.flash.base, p.flash.end(), p.ram.base, p.ram.end()
+        );
+    }
+    println!("board {} ({}), bytes", board.name(), board.file.board.cpu);
+}

@@ -1,0 +1,242 @@
+//! `mote test`: host unit tests, then every QEMU test image on every selected board.
+//!
+//! A QEMU test is an image manifest under `tests/qemu/` with an `[expect]` table: the exit status,
+//! regular expressions that must match output lines in order, and ones that must match nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use anyhow::Result;
+use regex_lite::Regex;
+
+use crate::image;
+use crate::manifest::{Board, Expect, Image};
+use crate::qemu;
+use crate::toolchain::FirmwareCargo;
+
+/// Crates whose unit tests run on the host.
+const HOST_CRATES: &[&str] = &["mote-abi", "mote-hal", "mote-kernel", "mote-cli"];
+
+/// Tallies of a test run.
+#[derive(Default, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tally {
+    pub passed: usize,
+    pub failed: usize,
+}
+
+impl Tally {
+    fn add(&mut self, ok: bool) {
+        if ok {
+            self.passed += 1
+        } else {
+            self.failed += 1
+        }
+    }
+}
+
+/// Runs the host unit tests with the host toolchain; every test case counts.
+pub fn host_tests(sdk: &Path) -> Tally {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    cmd.current_dir(sdk).arg("test").arg("--quiet");
+    for c in HOST_CRATES {
+        cmd.args(["-p", c]);
+    }
+    let out = cmd.stdin(Stdio::null()).output();
+    let mut tally = Tally::default();
+    let Ok(out) = out else {
+        println!("FAIL host   cannot run cargo test");
+        return Tally { passed: 0, failed: 1 };
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let (passed, failed) = parse_libtest(&stdout);
+    tally.passed += passed;
+    tally.failed += failed;
+    for line in stdout.lines().filter(|l| l.ends_with("FAILED") && l.starts_with("test ")) {
+        println!("FAIL host   {}", line.trim_start_matches("test ").trim_end_matches(" ... FAILED"));
+    }
+    if !out.status.success() && failed == 0 {
+        // It did not get as far as running tests: a build error.
+        tally.failed += 1;
+        println!("FAIL host   cargo test did not run:");
+        for line in stderr.lines().rev().take(30).collect::<Vec<_>>().into_iter().rev() {
+            println!("    {line}");
+        }
+    }
+    println!("{} host   {passed} unit tests passed, {failed} failed ({})", if failed == 0 { "ok  " } else { "FAIL" }, HOST_CRATES.join(", "));
+    tally
+}
+
+/// Sums `test result: ... N passed; M failed` lines.
+pub fn parse_libtest(stdout: &str) -> (usize, usize) {
+    let re = Regex::new(r"test result: \w+\. (\d+) passed; (\d+) failed").expect("valid");
+    re.captures_iter(stdout).fold((0, 0), |(p, f), c| (p + c[1].parse::<usize>().unwrap_or(0), f + c[2].parse::<usize>().unwrap_or(0)))
+}
+
+/// Every QEMU test image of the SDK.
+pub fn qemu_tests(sdk: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(sdk.join("tests/qemu"))?
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// Whether a test's `expect.boards` selects `board`.
+pub fn selects(expect: &Expect, board: &Board) -> bool {
+    expect.boards.iter().any(|b| b == board.name() || (b == "all" && board.file.board.status == "qemu"))
+}
+
+/// Checks a captured run against expectations; returns the problems found.
+pub fn judge(expect: &Expect, output: &str, status: Option<i32>) -> Vec<String> {
+    let mut problems = Vec::new();
+    match status {
+        None => problems.push(format!("timed out after {} s", expect.timeout)),
+        Some(code) if code != expect.exit => problems.push(format!("exited with status {code}, expected {}", expect.exit)),
+        _ => {}
+    }
+    let lines: Vec<&str> = output.lines().collect();
+    let mut at = 0;
+    for pattern in &expect.output {
+        let re = Regex::new(pattern).expect("checked when the manifest was loaded");
+        match lines[at..].iter().position(|l| re.is_match(l)) {
+            Some(k) => at += k + 1,
+            None => {
+                problems.push(format!("no line matching /{pattern}/ (in order)"));
+                break;
+            }
+        }
+    }
+    for pattern in &expect.absent {
+        let re = Regex::new(pattern).expect("checked when the manifest was loaded");
+        if let Some(line) = lines.iter().find(|l| re.is_match(l)) {
+            problems.push(format!("line matching /{pattern}/ must not appear: {line}"));
+        }
+    }
+    problems
+}
+
+struct Job {
+    board: Board,
+    test: String,
+    expect: Expect,
+    elf: PathBuf,
+}
+
+/// Builds and runs every QEMU test on `boards`, printing one line per test.
+pub fn run_qemu_tests(sdk: &Path, boards: &[(Board, FirmwareCargo)], verbose: bool) -> Result<Tally> {
+    let mut tally = Tally::default();
+    let mut jobs = Vec::new();
+    for path in qemu_tests(sdk)? {
+        let image = match Image::load(&path) {
+            Ok(i) => i,
+            Err(e) => {
+                println!("FAIL {}: {e:#}", path.display());
+                tally.failed += 1;
+                continue;
+            }
+        };
+        let Some(expect) = image.file.expect.clone() else {
+            println!("FAIL {}: a test image needs an [expect] table", path.display());
+            tally.failed += 1;
+            continue;
+        };
+        for (board, cargo) in boards {
+            if !selects(&expect, board) {
+                continue;
+            }
+            match image::build(cargo, board, &image, verbose) {
+                Ok(built) => jobs.push(Job { board: board.clone(), test: image.name().to_string(), expect: expect.clone(), elf: built.image_elf }),
+                Err(e) => {
+                    println!("FAIL {:<18} {:<14} build failed: {e:#}", board.name(), image.name());
+                    tally.failed += 1;
+                }
+            }
+        }
+    }
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len().max(1));
+    let queue = Mutex::new(jobs.into_iter());
+    let results = Mutex::new(Tally::default());
+    std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(|| loop {
+                let Some(job) = queue.lock().unwrap().next() else { break };
+                let ok = run_one(&job);
+                results.lock().unwrap().add(ok);
+            });
+        }
+    });
+    let r = results.into_inner().unwrap();
+    tally.passed += r.passed;
+    tally.failed += r.failed;
+    Ok(tally)
+}
+
+fn run_one(job: &Job) -> bool {
+    let captured = match qemu::run_captured(&job.board, &job.elf, Duration::from_secs(job.expect.timeout)) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("FAIL {:<18} {:<14} {e:#}", job.board.name(), job.test);
+            return false;
+        }
+    };
+    let problems = judge(&job.expect, &captured.output, captured.status);
+    let secs = captured.elapsed.as_secs_f64();
+    if problems.is_empty() {
+        println!("ok   {:<18} {:<14} {:.1} s  {}", job.board.name(), job.test, secs, job.expect.description);
+        return true;
+    }
+    let mut report = format!("FAIL {:<18} {:<14} {:.1} s  {}\n", job.board.name(), job.test, secs, job.expect.description);
+    for p in &problems {
+        report.push_str(&format!("       - {p}\n"));
+    }
+    report.push_str("       output:\n");
+    for line in captured.output.lines().rev().take(40).collect::<Vec<_>>().into_iter().rev() {
+        report.push_str(&format!("       | {line}\n"));
+    }
+    print!("{report}");
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn expect(output: &[&str], absent: &[&str], exit: i32) -> Expect {
+        Expect {
+            description: String::new(),
+            boards: vec!["all".into()],
+            exit,
+            output: output.iter().map(|s| s.to_string()).collect(),
+            absent: absent.iter().map(|s| s.to_string()).collect(),
+            timeout: 5,
+        }
+    }
+
+    #[test]
+    fn libtest_summaries_are_summed() {
+        let out = "test result: ok. 4 passed; 0 failed; 0 ignored\nfoo\ntest result: FAILED. 17 passed; 2 failed; 0 ignored";
+        assert_eq!(parse_libtest(out), (21, 2));
+    }
+
+    #[test]
+    fn patterns_must_match_in_order() {
+        let e = expect(&["^a", "^b"], &[], 0);
+        assert!(judge(&e, "a\nx\nb\n", Some(0)).is_empty());
+        assert_eq!(judge(&e, "b\na\n", Some(0)).len(), 1);
+    }
+
+    #[test]
+    fn exit_status_timeout_and_absent_lines_fail() {
+        let e = expect(&[], &["panic"], 1);
+        assert!(judge(&e, "ok", Some(1)).is_empty());
+        assert!(judge(&e, "ok", Some(0))[0].contains("expected 1"));
+        assert!(judge(&e, "ok", None)[0].contains("timed out"));
+        assert!(judge(&e, "kernel panic here", Some(1))[0].contains("must not appear"));
+    }
+}

@@ -1,0 +1,72 @@
+//! The Mote user library: what a process links against.
+//!
+//! A process is a `no_std`, `no_main` crate with a `process.toml` manifest. It names its entry
+//! function with [`entry!`], talks to the kernel through the functions here, and logs with
+//! [`info!`], [`warn!`], [`error!`] and friends:
+//!
+//! ```ignore
+//! #![no_std]
+//! #![no_main]
+//!
+//! mote::entry!(main);
+//!
+//! fn main() {
+//!     let server = mote::find("pong").expect("pong is in the image");
+//!     let mut reply = [0u8; 16];
+//!     let (code, len) = mote::send(server, 1, b"ping", &mut reply).unwrap();
+//!     mote::info!("got {:?} (code {code})", &reply[..len]);
+//! }
+//! ```
+//!
+//! When the entry function returns, the process exits with status 0. A panic is reported to the
+//! kernel, which logs the message and stops the process as faulted.
+
+#![no_std]
+
+mod arch;
+mod ipc;
+mod logging;
+mod start;
+
+pub use ipc::{find, receive, reply, send, Message, TaskId};
+pub use logging::{log, log_fmt};
+pub use mote_abi::{LogLevel, SyscallError, MAX_LOG_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN};
+
+use mote_abi::Sysno;
+
+/// Ends this process with `code` (0 means success).
+pub fn exit(code: u32) -> ! {
+    arch::syscall(Sysno::Exit, [code as usize, 0, 0, 0, 0, 0]);
+    // The kernel never resumes a process that exited.
+    loop {
+        core::hint::spin_loop();
+    }
+}
+
+/// Lets another ready process of the same priority run.
+pub fn yield_now() {
+    arch::syscall(Sysno::Yield, [0; 6]);
+}
+
+/// Turns result register 0 into a `Result`.
+fn status(r0: usize) -> Result<(), SyscallError> {
+    match SyscallError::from_u32(r0 as u32) {
+        None if r0 == 0 => Ok(()),
+        Some(e) => Err(e),
+        None => Err(SyscallError::UnknownSyscall),
+    }
+}
+
+/// Names the process's entry function: `mote::entry!(main);` with `fn main()`.
+#[macro_export]
+macro_rules! entry {
+    ($main:path) => {
+        #[doc(hidden)]
+        #[allow(unsafe_code)]
+        #[unsafe(no_mangle)]
+        pub extern "Rust" fn __mote_main() {
+            let main: fn() = $main;
+            main()
+        }
+    };
+}
