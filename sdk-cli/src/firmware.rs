@@ -8,6 +8,19 @@ use anyhow::{bail, Context, Result};
 
 use crate::toolchain::FirmwareCargo;
 
+/// The `firmware` profile every kernel and process is built with, defined here (not in a
+/// workspace's Cargo.toml) so process crates of any workspace build the same way: small code,
+/// whole-program optimisation, symbols kept in the ELF (they cost no flash).
+const FIRMWARE_PROFILE: &[&str] = &[
+    "profile.firmware.inherits=\"release\"",
+    "profile.firmware.opt-level=\"s\"",
+    "profile.firmware.lto=\"fat\"",
+    "profile.firmware.codegen-units=1",
+    "profile.firmware.debug=true",
+    "profile.firmware.panic=\"abort\"",
+    "profile.firmware.incremental=false",
+];
+
 /// Builds firmware crates for one target into one target directory.
 pub struct Firmware<'a> {
     pub cargo: &'a FirmwareCargo,
@@ -20,8 +33,19 @@ pub struct Firmware<'a> {
 impl Firmware<'_> {
     /// Runs `cargo <subcommand>` for the crate at `manifest`, with `extra` after `--` (for
     /// `cargo rustc`) and `envs`; returns the path of the executable it produced.
-    fn run(&self, subcommand: &str, manifest: &Path, bin: &str, extra: &[String], envs: &[(&str, &Path)]) -> Result<PathBuf> {
+    fn run(
+        &self,
+        subcommand: &str,
+        manifest: &Path,
+        bin: &str,
+        extra: &[String],
+        envs: &[(&str, &Path)],
+        show_errors: bool,
+    ) -> Result<PathBuf> {
         let mut cmd = self.cargo.command();
+        for setting in FIRMWARE_PROFILE {
+            cmd.args(["--config", setting]);
+        }
         cmd.arg(subcommand)
             .arg("--manifest-path")
             .arg(manifest)
@@ -39,7 +63,7 @@ impl Firmware<'_> {
         for (k, v) in envs {
             cmd.env(k, v);
         }
-        cmd.stdout(Stdio::piped()).stderr(Stdio::inherit());
+        cmd.stdout(Stdio::piped()).stderr(if show_errors { Stdio::inherit() } else { Stdio::null() });
         let mut child = cmd.spawn().with_context(|| format!("cannot run {}", self.cargo.program.display()))?;
         let stdout = child.stdout.take().expect("piped");
         let mut executable = None;
@@ -60,7 +84,8 @@ impl Firmware<'_> {
     }
 
     /// Links process crate `manifest` (binary `bin`) with the memory script in `memory_dir`.
-    pub fn link_process(&self, manifest: &Path, bin: &str, memory_dir: &Path) -> Result<PathBuf> {
+    /// `show_errors: false` for attempts that may fail and will be retried.
+    pub fn link_process(&self, manifest: &Path, bin: &str, memory_dir: &Path, show_errors: bool) -> Result<PathBuf> {
         let extra = vec![
             "-C".to_string(),
             "link-arg=-Tprocess.x".to_string(),
@@ -71,11 +96,11 @@ impl Firmware<'_> {
             "-C".to_string(),
             "link-arg=--nmagic".to_string(),
         ];
-        self.run("rustc", manifest, bin, &extra, &[])
+        self.run("rustc", manifest, bin, &extra, &[], show_errors)
     }
 
     /// Builds the kernel of the board package at `manifest` for the layout in `layout_dir`.
     pub fn build_kernel(&self, manifest: &Path, layout_dir: &Path) -> Result<PathBuf> {
-        self.run("build", manifest, "kernel", &[], &[("MOTE_LAYOUT_DIR", layout_dir)])
+        self.run("build", manifest, "kernel", &[], &[("MOTE_LAYOUT_DIR", layout_dir)], true)
     }
 }

@@ -77,7 +77,8 @@ pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool)
     let root = output_root(&image.path);
     let dir = root.join("images").join(board.name()).join(image.name());
     std::fs::create_dir_all(&dir)?;
-    let fw = Firmware { cargo, target: board.target(), target_dir: root.join("cargo"), verbose };
+    // One cargo target directory per toolchain kind, so switching does not rebuild everything.
+    let fw = Firmware { cargo, target: board.target(), target_dir: root.join(format!("cargo-{}", cargo.kind)), verbose };
     let names: Vec<String> = image.processes.iter().map(|p| p.info.name.clone()).collect();
     let cache = dir.join("layout.json");
     let cached: Option<Layout> = std::fs::read_to_string(&cache)
@@ -91,7 +92,7 @@ pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool)
     let mut elves = Vec::new();
     let mut settled = false;
     for _ in 0..MAX_LAYOUT_ROUNDS {
-        let linked = link_all(&fw, image, &current, &dir);
+        let linked = link_all(&fw, image, &current, &dir, current == provisional);
         let linked = match linked {
             Ok(l) => l,
             // A process outgrew its cached region: measure it again with room to spare.
@@ -167,7 +168,7 @@ pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool)
 }
 
 /// Links every process at `layout`; returns each one's needs and ELF path.
-fn link_all(fw: &Firmware<'_>, image: &Image, layout: &Layout, dir: &Path) -> Result<Vec<(Need, PathBuf)>> {
+fn link_all(fw: &Firmware<'_>, image: &Image, layout: &Layout, dir: &Path, show_errors: bool) -> Result<Vec<(Need, PathBuf)>> {
     let mut out = Vec::new();
     for (p, place) in image.processes.iter().zip(&layout.processes) {
         let script = memory_script(place.flash, place.ram, p.info.stack.0);
@@ -175,7 +176,7 @@ fn link_all(fw: &Firmware<'_>, image: &Image, layout: &Layout, dir: &Path) -> Re
         std::fs::create_dir_all(&mem_dir)?;
         std::fs::write(mem_dir.join("mote-memory.x"), &script)?;
         let built = fw
-            .link_process(&p.dir.join("Cargo.toml"), &p.bin, &mem_dir)
+            .link_process(&p.dir.join("Cargo.toml"), &p.bin, &mem_dir, show_errors)
             .with_context(|| format!("linking process '{}' ({})", p.info.name, p.dir.display()))?;
         let elf_path = dir.join(format!("{}.elf", p.info.name));
         std::fs::copy(&built, &elf_path)?;

@@ -108,11 +108,10 @@ pub fn place(board: &Board, needs: &[Need]) -> Result<Layout> {
 fn exhausted(board: &Board, what: &str, needs: &[Need], sizes: &[u64], area: Span, short: u64) -> anyhow::Error {
     let list: Vec<String> = needs.iter().zip(sizes).map(|(n, s)| format!("{} {} B", n.name, s)).collect();
     anyhow::anyhow!(
-        "the processes do not fit in {}'s {what}: they need {} bytes more than the {} bytes left after the kernel ({})",
+        "the processes do not fit in {}'s {what}: their regions ({}), aligned as the protection unit requires, would end {short} bytes past the end of {what}; {} bytes are left after the kernel",
         board.name(),
-        short,
-        area.size,
-        list.join(", ")
+        list.join(", "),
+        area.size
     )
 }
 
@@ -174,7 +173,7 @@ mod tests {
              [memory]\nflash = {{ origin = 0, size = \"256K\" }}\nram = {{ origin = 0x20000000, size = \"64K\" }}\n\
              [kernel]\nflash = \"32K\"\nram = \"8K\"\n[protection]\nunit = \"u\"\nrule = \"{rule}\"\nmin_region = {min}\n"
         );
-        Board { file: parse(Path::new("board.toml"), &text).unwrap(), dir: "bsp/b".into(), package: "p".into() }
+        Board { file: parse(Path::new("board.toml"), &text).unwrap(), dir: "bsp/b".into() }
     }
 
     fn need(name: &str, flash: u64, ram: u64) -> Need {
@@ -214,7 +213,8 @@ mod tests {
         let b = board("power-of-two", 32);
         let err = place(&b, &[need("big", 1000, 60 * 1024)]).unwrap_err().to_string();
         assert!(err.contains("do not fit in b's RAM"), "{err}");
-        assert!(err.contains("8192 bytes more"), "{err}");
+        assert!(err.contains("big 65536 B") && err.contains("65536 bytes past the end of RAM"), "{err}");
+        assert!(err.contains("57344 bytes are left"), "{err}");
     }
 
     #[test]

@@ -51,6 +51,8 @@ enum Cmd {
     },
     /// Report what is installed and what is missing, without changing anything.
     Doctor,
+    /// List the boards and their status.
+    Boards,
     /// Build an image: kernel and processes, packed into one ELF file.
     Build(Target),
     /// Build an image and boot it in QEMU, console on this terminal (Ctrl-C stops it).
@@ -146,10 +148,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(if checks.iter().all(|c| c.ok) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
+        Cmd::Boards => {
+            println!("{:<20} {:<9} {:<10} {:<9} {:<9} description", "board", "arch", "cpu", "status", "isolation");
+            for b in manifest::all_boards(&sdk)? {
+                let f = &b.file;
+                println!(
+                    "{:<20} {:<9} {:<10} {:<9} {:<9} {}",
+                    f.board.name, f.board.arch, f.board.cpu, f.board.status, f.protection.unit, f.board.description
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Cmd::Build(t) => {
             let (built, board) = build(&sdk, &t)?;
             size::print_table(&built, &board);
-            println!("image: {}", built.image_elf.display());
+            println!("image:  {}", built.image_elf.display());
+            println!("kernel: {} (with symbols, for a debugger)", built.kernel_elf.display());
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Run(t) => {

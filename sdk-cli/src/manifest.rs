@@ -168,8 +168,6 @@ pub struct Board {
     pub file: BoardFile,
     /// The BSP package directory.
     pub dir: PathBuf,
-    /// The BSP's cargo package name.
-    pub package: String,
 }
 
 impl Board {
@@ -224,8 +222,7 @@ impl Board {
         if file.board.status == "qemu" && file.qemu.is_none() {
             return Err(field_error(&path, "qemu", "a board with status \"qemu\" needs a [qemu] table"));
         }
-        let package = format!("mote-bsp-{}", file.board.name);
-        Ok(Board { file, dir: dir.to_path_buf(), package })
+        Ok(Board { file, dir: dir.to_path_buf() })
     }
 }
 
@@ -280,13 +277,11 @@ fn zero_size() -> Size {
     Size(0)
 }
 
-/// A process of an image: its manifest, crate directory and cargo package.
+/// A process of an image: its manifest, crate directory and binary name.
 #[derive(Debug, Clone)]
 pub struct Process {
     pub info: ProcessInfo,
     pub dir: PathBuf,
-    pub manifest: PathBuf,
-    pub package: String,
     pub bin: String,
 }
 
@@ -330,7 +325,7 @@ impl Process {
             Some(_) => bail!("{}: field `bin`: a process crate must have exactly one [[bin]]", cargo_toml.display()),
             None => cargo.package.name.clone(),
         };
-        Ok(Process { info, dir: dir.to_path_buf(), manifest, package: cargo.package.name, bin })
+        Ok(Process { info, dir: dir.to_path_buf(), bin })
     }
 }
 
@@ -439,7 +434,9 @@ impl Image {
         }
         if let Some(expect) = &file.expect {
             for (k, re) in expect.output.iter().chain(&expect.absent).enumerate() {
-                if let Err(e) = regex_lite::Regex::new(re) {
+                // `${name}` refers to an earlier capture; check the rest of the pattern.
+                let re = regex_lite::Regex::new(r"\$\{[a-z_]+\}").expect("valid").replace_all(re, "x");
+                if let Err(e) = regex_lite::Regex::new(&re) {
                     return Err(field_error(path, "expect.output/absent", format!("pattern {k} is not a valid regular expression: {e}")));
                 }
             }
@@ -508,7 +505,7 @@ mod tests {
         assert!(Process::load(&dir).unwrap_err().to_string().contains("field `process.stack`"));
         write("[process]\nname = \"ok\"\npriority = 1\nstack = \"2K\"\n");
         let p = Process::load(&dir).unwrap();
-        assert_eq!((p.info.stack.0, p.package.as_str(), p.bin.as_str()), (2048, "x", "x"));
+        assert_eq!((p.info.stack.0, p.bin.as_str()), (2048, "x"));
     }
 
     #[test]

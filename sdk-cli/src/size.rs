@@ -12,6 +12,7 @@ pub fn json(built: &Built, board: &Board) -> Value {
         processes.insert(
             p.name.clone(),
             json!({
+                "priority": p.priority,
                 "text": p.sizes.text,
                 "data": p.sizes.data,
                 "bss": p.sizes.bss,
@@ -39,17 +40,17 @@ pub fn json(built: &Built, board: &Board) -> Value {
 
 /// The sizes as a table.
 pub fn print_table(built: &Built, board: &Board) {
-    println!("{:<16} {:>7} {:>6} {:>6} {:>6} {:>6}  {:<23}  {:<23}", "", "text", "data", "bss", "stack", "heap", "flash region", "ram region");
+    println!("{:<16} {:>4} {:>7} {:>6} {:>6} {:>6} {:>6}  {:<21}  {:<21}", "", "prio", "text", "data", "bss", "stack", "heap", "flash region", "ram region");
     let k = &built.kernel_sizes;
     let (kf, kr) = (built.layout.kernel_flash, built.layout.kernel_ram);
     println!(
-        "{:<16} {:>7} {:>6} {:>6} {:>6} {:>6}  {:#010x}-{:#010x}  {:#010x}-{:#010x}",
-        "kernel", k.text, k.data, k.bss, "-", "-", kf.base, kf.end(), kr.base, kr.end()
+        "{:<16} {:>4} {:>7} {:>6} {:>6} {:>6} {:>6}  {:#010x}-{:#010x}  {:#010x}-{:#010x}",
+        "kernel", "-", k.text, k.data, k.bss, "-", "-", kf.base, kf.end(), kr.base, kr.end()
     );
     for p in &built.processes {
         println!(
-            "{:<16} {:>7} {:>6} {:>6} {:>6} {:>6}  {:#010x}-{:#010x}  {:#010x}-{:#010x}",
-            p.name, p.sizes.text, p.sizes.data, p.sizes.bss, p.stack, p.heap, p.flash.base, p.flash.end(), p.ram.base, p.ram.end()
+            "{:<16} {:>4} {:>7} {:>6} {:>6} {:>6} {:>6}  {:#010x}-{:#010x}  {:#010x}-{:#010x}",
+            p.name, p.priority, p.sizes.text, p.sizes.data, p.sizes.bss, p.stack, p.heap, p.flash.base, p.flash.end(), p.ram.base, p.ram.end()
         );
     }
     println!("board {} ({}), bytes", board.name(), board.file.board.cpu);

@@ -40,7 +40,7 @@ impl Tally {
 pub fn host_tests(sdk: &Path) -> Tally {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let mut cmd = Command::new(cargo);
-    cmd.current_dir(sdk).arg("test").arg("--quiet");
+    cmd.current_dir(sdk).args(["test", "--quiet", "--no-fail-fast"]);
     for c in HOST_CRATES {
         cmd.args(["-p", c]);
     }
@@ -102,12 +102,29 @@ pub fn judge(expect: &Expect, output: &str, status: Option<i32>) -> Vec<String> 
     }
     let lines: Vec<&str> = output.lines().collect();
     let mut at = 0;
+    let mut captured: Vec<(String, String)> = Vec::new();
     for pattern in &expect.output {
-        let re = Regex::new(pattern).expect("checked when the manifest was loaded");
+        // `${name}` stands for what an earlier pattern captured as `(?P<name>...)`.
+        let mut concrete = pattern.clone();
+        for (name, value) in &captured {
+            concrete = concrete.replace(&format!("${{{name}}}"), &regex_lite::escape(value));
+        }
+        let Ok(re) = Regex::new(&concrete) else {
+            problems.push(format!("pattern /{concrete}/ is not a valid regular expression"));
+            break;
+        };
         match lines[at..].iter().position(|l| re.is_match(l)) {
-            Some(k) => at += k + 1,
+            Some(k) => {
+                let caps = re.captures(lines[at + k]).expect("matched");
+                for name in re.capture_names().flatten() {
+                    if let Some(m) = caps.name(name) {
+                        captured.push((name.to_string(), m.as_str().to_string()));
+                    }
+                }
+                at += k + 1;
+            }
             None => {
-                problems.push(format!("no line matching /{pattern}/ (in order)"));
+                problems.push(format!("no line matching /{concrete}/ (in order)"));
                 break;
             }
         }
@@ -229,6 +246,13 @@ mod tests {
         let e = expect(&["^a", "^b"], &[], 0);
         assert!(judge(&e, "a\nx\nb\n", Some(0)).is_empty());
         assert_eq!(judge(&e, "b\na\n", Some(0)).len(), 1);
+    }
+
+    #[test]
+    fn captures_carry_into_later_patterns() {
+        let e = expect(&["at (?P<addr>0x[0-9a-f]+)$", "fault at ${addr}$"], &[], 0);
+        assert!(judge(&e, "at 0x20\nfault at 0x20\n", Some(0)).is_empty());
+        assert_eq!(judge(&e, "at 0x20\nfault at 0x24\n", Some(0)).len(), 1);
     }
 
     #[test]

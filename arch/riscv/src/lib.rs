@@ -1,0 +1,128 @@
+//! RISC-V (RV32) support for Mote: the kernel in machine mode, processes in user mode, isolated
+//! by the physical memory protection unit (PMP).
+//!
+//! # Execution model
+//!
+//! The kernel runs in M-mode with interrupts disabled (`mstatus.MIE = 0`); it never takes a trap
+//! of its own except on a kernel bug. To run a process, [`RiscvArch::run`] calls
+//! `switch_to_user`, which saves the kernel's callee-saved registers on the kernel stack, leaves
+//! the kernel stack pointer in `mscratch`, loads all of the process's registers from its context
+//! and executes `mret` into U-mode.
+//!
+//! Any trap from U-mode (an `ecall`, a fault, an interrupt) enters `trap_entry`, which swaps `sp`
+//! with `mscratch`: a non-zero value means "from a process", so it stores every process register
+//! into the context, zeroes `mscratch`, restores the kernel's registers and returns from
+//! `switch_to_user` with `mcause`. A zero `mscratch` means the kernel itself trapped: that is
+//! reported and the system stops.
+//!
+//! ```text
+//!   kernel (M-mode)                     process (U-mode)
+//!   switch_to_user ── mret ──────────▶ ... runs ...
+//!        ◀──────── trap_entry ◀──────── ecall / fault / interrupt
+//! ```
+
+#![no_std]
+
+mod context;
+mod pmp;
+mod start;
+mod switch;
+
+use mote_hal::{Access, Arch, Fault, FaultKind, ProtectionInfo, Region, RegionError, Trap};
+
+pub use context::RiscvContext;
+pub use riscv;
+
+/// A RISC-V hart running the Mote kernel in machine mode.
+pub struct RiscvArch {
+    pmp: pmp::Pmp,
+    misa: usize,
+}
+
+impl RiscvArch {
+    /// Takes over the hart: detects the PMP and clears its entries.
+    pub fn new() -> Self {
+        let misa = riscv::register::misa::try_read().map(|m| m.bits()).unwrap_or(0);
+        Self { pmp: pmp::Pmp::new(), misa }
+    }
+}
+
+impl Default for RiscvArch {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// `mcause` exception codes (privileged spec, table 3.6).
+mod cause {
+    pub const INSTRUCTION_MISALIGNED: usize = 0;
+    pub const INSTRUCTION_ACCESS: usize = 1;
+    pub const ILLEGAL_INSTRUCTION: usize = 2;
+    pub const BREAKPOINT: usize = 3;
+    pub const LOAD_MISALIGNED: usize = 4;
+    pub const LOAD_ACCESS: usize = 5;
+    pub const STORE_MISALIGNED: usize = 6;
+    pub const STORE_ACCESS: usize = 7;
+    pub const ECALL_FROM_U: usize = 8;
+    pub const INTERRUPT: usize = 1 << 31;
+}
+
+/// Classifies an exception taken by a process.
+pub fn classify(mcause: usize, mepc: usize, mtval: usize) -> Fault {
+    use cause::*;
+    let (kind, address) = match mcause {
+        INSTRUCTION_ACCESS => (FaultKind::InstructionAccess, Some(mtval)),
+        LOAD_ACCESS => (FaultKind::LoadAccess, Some(mtval)),
+        STORE_ACCESS => (FaultKind::StoreAccess, Some(mtval)),
+        ILLEGAL_INSTRUCTION => (FaultKind::IllegalInstruction, None),
+        BREAKPOINT => (FaultKind::Breakpoint, None),
+        INSTRUCTION_MISALIGNED | LOAD_MISALIGNED | STORE_MISALIGNED => (FaultKind::Unaligned, Some(mtval)),
+        other => (FaultKind::Other(other as u32), Some(mtval)),
+    };
+    Fault { kind, pc: Some(mepc), address }
+}
+
+impl Arch for RiscvArch {
+    type Context = RiscvContext;
+
+    fn cpu_name(&self) -> &'static str {
+        let has = |c: u8| self.misa & (1 << (c - b'A')) != 0;
+        match (has(b'M'), has(b'A'), has(b'F') && has(b'D'), has(b'C')) {
+            (true, true, true, true) => "RV32GC",
+            (true, true, false, true) => "RV32IMAC",
+            (true, false, false, true) => "RV32IMC",
+            (true, true, false, false) => "RV32IMA",
+            _ => "RV32",
+        }
+    }
+
+    fn protection_info(&self) -> ProtectionInfo {
+        self.pmp.info()
+    }
+
+    fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        pmp::check_region(region)
+    }
+
+    fn protect(&mut self, regions: &[(Region, Access)]) {
+        self.pmp.load(regions);
+    }
+
+    fn run(&mut self, context: &mut RiscvContext) -> Trap {
+        let mcause = switch::enter(context);
+        if mcause & cause::INTERRUPT != 0 {
+            return Trap::Interrupt;
+        }
+        if mcause == cause::ECALL_FROM_U {
+            // Resume after the `ecall`.
+            context.pc = context.pc.wrapping_add(4);
+            return Trap::Syscall;
+        }
+        let mtval = riscv::register::mtval::read();
+        Trap::Fault(classify(mcause, context.pc as usize, mtval))
+    }
+
+    fn wait_for_interrupt(&mut self) {
+        riscv::asm::wfi();
+    }
+}

@@ -1,0 +1,92 @@
+//! The physical memory protection unit, in NAPOT mode.
+//!
+//! Without the lock bit, PMP entries constrain only U-mode: the kernel (M-mode) keeps access to
+//! everything, and a process may touch exactly the regions [`Pmp::load`] enables: its flash
+//! (read, execute) and its RAM (read, write). NAPOT regions are a power of two in size (at least
+//! 8 bytes) aligned to their size; the build lays processes out accordingly.
+
+use mote_hal::{Access, ProtectionInfo, Region, RegionError};
+
+/// Entries Mote programs per process.
+const PROCESS_ENTRIES: usize = 2;
+const R: u8 = 1 << 0;
+const W: u8 = 1 << 1;
+const X: u8 = 1 << 2;
+const NAPOT: u8 = 3 << 3;
+
+/// The PMP, if the hart implements one.
+pub struct Pmp {
+    present: bool,
+}
+
+/// Whether a NAPOT entry can express `region`.
+pub fn check_region(region: Region) -> Result<(), RegionError> {
+    Region::new(region.base, region.size)?;
+    if region.size >= 8 && region.size.is_power_of_two() && region.base % region.size == 0 {
+        Ok(())
+    } else {
+        Err(RegionError::Misaligned)
+    }
+}
+
+/// The `pmpaddr` value of a NAPOT region.
+pub const fn napot_address(region: Region) -> usize {
+    (region.base | (region.size / 2 - 1)) >> 2
+}
+
+impl Pmp {
+    /// Detects the PMP (entry 0's address register is writable) and clears the entries Mote uses.
+    pub fn new() -> Self {
+        // SAFETY: in M-mode, before any process runs; unlocked PMP entries do not constrain
+        // M-mode, so probing and clearing them cannot affect the kernel.
+        let present = unsafe {
+            core::arch::asm!("csrw pmpaddr0, {}", in(reg) usize::MAX);
+            let back: usize;
+            core::arch::asm!("csrr {}, pmpaddr0", out(reg) back);
+            core::arch::asm!("csrw pmpcfg0, zero", "csrw pmpaddr0, zero");
+            back != 0
+        };
+        Self { present }
+    }
+
+    /// What the boot banner says about it.
+    pub fn info(&self) -> ProtectionInfo {
+        if self.present {
+            ProtectionInfo { name: "RISC-V PMP", isolates: true, regions: PROCESS_ENTRIES }
+        } else {
+            ProtectionInfo { name: "no PMP", isolates: false, regions: 0 }
+        }
+    }
+
+    /// Allows U-mode access to exactly `regions` (the first two).
+    pub fn load(&mut self, regions: &[(Region, Access)]) {
+        if !self.present {
+            return;
+        }
+        let mut cfg: usize = 0;
+        for (n, (region, access)) in regions.iter().take(PROCESS_ENTRIES).enumerate() {
+            let mut bits = NAPOT;
+            if access.read {
+                bits |= R;
+            }
+            if access.write {
+                bits |= W;
+            }
+            if access.execute {
+                bits |= X;
+            }
+            cfg |= usize::from(bits) << (8 * n);
+            let addr = napot_address(*region);
+            // SAFETY: unlocked entries constrain only U-mode; no process runs while we write
+            // them; the kernel checked at boot that each region is NAPOT-expressible.
+            unsafe {
+                match n {
+                    0 => core::arch::asm!("csrw pmpaddr0, {}", in(reg) addr),
+                    _ => core::arch::asm!("csrw pmpaddr1, {}", in(reg) addr),
+                }
+            }
+        }
+        // SAFETY: as above; entries 2 and 3 stay off (cfg bytes zero).
+        unsafe { core::arch::asm!("csrw pmpcfg0, {}", in(reg) cfg) };
+    }
+}
