@@ -190,11 +190,20 @@ fn link_all(fw: &Firmware<'_>, image: &Image, layout: &Layout, dir: &Path, show_
             .max()
             .unwrap_or(place.flash.base);
         let heap_start = Elf::symbol(&syms, "__mote_heap_start", &elf_path)?;
-        let need = Need {
-            name: p.info.name.clone(),
-            flash: flash_end - place.flash.base,
-            ram: heap_start - place.ram.base + p.info.heap.0,
+        let measured = heap_start - place.ram.base + p.info.heap.0;
+        let ram = match p.info.ram {
+            Some(pinned) if pinned.0 < measured => bail!(
+                "{}: field `process.ram`: {} bytes, but the process needs {measured} (stack {}, .data and .bss {}, heap {})",
+                p.dir.join("process.toml").display(),
+                pinned.0,
+                p.info.stack.0,
+                measured - p.info.stack.0 - p.info.heap.0,
+                p.info.heap.0
+            ),
+            Some(pinned) => pinned.0,
+            None => measured,
         };
+        let need = Need { name: p.info.name.clone(), flash: flash_end - place.flash.base, ram };
         out.push((need, elf_path));
     }
     Ok(out)

@@ -168,11 +168,7 @@ mod tests {
     use std::path::Path;
 
     fn board(rule: &str, min: u64) -> Board {
-        let text = format!(
-            "[board]\nname = \"b\"\ndescription = \"d\"\narch = \"cortex-m\"\ncpu = \"c\"\ntarget = \"t\"\nstatus = \"hardware\"\n\
-             [memory]\nflash = {{ origin = 0, size = \"256K\" }}\nram = {{ origin = 0x20000000, size = \"64K\" }}\n\
-             [kernel]\nflash = \"32K\"\nram = \"8K\"\n[protection]\nunit = \"u\"\nrule = \"{rule}\"\nmin_region = {min}\n"
-        );
+        let text = crate::manifest::tests_support::board_text(rule, min);
         Board { file: parse(Path::new("board.toml"), &text).unwrap(), dir: "bsp/b".into() }
     }
 

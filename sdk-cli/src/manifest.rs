@@ -271,6 +271,8 @@ pub struct ProcessInfo {
     /// Heap quota in bytes (placed after .bss in the process's RAM).
     #[serde(default = "zero_size")]
     pub heap: Size,
+    /// RAM to reserve in all, if more than the process needs (stack + .data + .bss + heap).
+    pub ram: Option<Size>,
 }
 
 fn zero_size() -> Size {
@@ -314,6 +316,9 @@ impl Process {
         }
         if info.stack.0 < MIN_STACK || info.stack.0 % 8 != 0 {
             return Err(field_error(&manifest, "process.stack", format!("{} bytes: must be a multiple of 8, at least {MIN_STACK}", info.stack.0)));
+        }
+        if info.ram.is_some_and(|r| r.0 < info.stack.0 + info.heap.0) {
+            return Err(field_error(&manifest, "process.ram", "is smaller than stack + heap"));
         }
         if info.heap.0 % 8 != 0 {
             return Err(field_error(&manifest, "process.heap", format!("{} bytes: must be a multiple of 8", info.heap.0)));
@@ -442,6 +447,19 @@ impl Image {
             }
         }
         Ok(Image { path: path.to_path_buf(), file, processes })
+    }
+}
+
+/// Helpers for tests of other modules.
+#[cfg(test)]
+pub mod tests_support {
+    /// A valid board.toml for board "b" with the given region rule.
+    pub fn board_text(rule: &str, min: u64) -> String {
+        format!(
+            "[board]\nname = \"b\"\ndescription = \"d\"\narch = \"cortex-m\"\ncpu = \"c\"\ntarget = \"t\"\nstatus = \"hardware\"\n\
+             [memory]\nflash = {{ origin = 0, size = \"256K\" }}\nram = {{ origin = 0x20000000, size = \"64K\" }}\n\
+             [kernel]\nflash = \"32K\"\nram = \"8K\"\n[protection]\nunit = \"u\"\nrule = \"{rule}\"\nmin_region = {min}\n"
+        )
     }
 }
 

@@ -14,7 +14,7 @@ use crate::manifest::Board;
 /// The QEMU command line that boots `elf` on `board`, console on stdio.
 pub fn command(board: &Board, elf: &Path) -> Result<Command> {
     let Some(q) = &board.file.qemu else {
-        bail!("{} is real hardware, not a QEMU board: use `cargo mote flash`", board.name());
+        bail!("{} is a hardware board, not a QEMU board: build its image with `cargo mote build` and flash that", board.name());
     };
     let mut cmd = Command::new(&q.binary);
     cmd.args(["-M", &q.machine]);
@@ -100,4 +100,30 @@ fn reader(child: &mut Child, stdout: bool) -> std::thread::JoinHandle<String> {
         let _ = pipe.read_to_end(&mut bytes);
         String::from_utf8_lossy(&bytes).into_owned()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::parse;
+
+    #[test]
+    fn command_boots_the_elf_headless_with_the_console_on_stdio() {
+        let text = crate::manifest::tests_support::board_text("power-of-two", 32).replace("status = \"hardware\"", "status = \"qemu\"")
+            + "[qemu]\nbinary = \"qemu-system-arm\"\nmachine = \"mps2-an385\"\ncpu = \"cortex-m3\"\nargs = [\"-semihosting-config\", \"enable=on,target=native\"]\n";
+        let board = Board { file: parse(Path::new("board.toml"), &text).unwrap(), dir: "bsp/b".into() };
+        let cmd = command(&board, Path::new("/x/image.elf")).unwrap();
+        let args: Vec<String> = cmd.get_args().map(|a| a.to_string_lossy().into_owned()).collect();
+        assert_eq!(cmd.get_program(), "qemu-system-arm");
+        let joined = args.join(" ");
+        assert!(joined.starts_with("-M mps2-an385 -cpu cortex-m3 -display none -monitor none -serial stdio -kernel /x/image.elf"), "{joined}");
+        assert!(joined.ends_with("-semihosting-config enable=on,target=native"), "{joined}");
+    }
+
+    #[test]
+    fn hardware_boards_cannot_be_run_in_qemu() {
+        let text = crate::manifest::tests_support::board_text("power-of-two", 32);
+        let board = Board { file: parse(Path::new("board.toml"), &text).unwrap(), dir: "bsp/b".into() };
+        assert!(command(&board, Path::new("x.elf")).unwrap_err().to_string().contains("not a QEMU board"));
+    }
 }

@@ -55,3 +55,42 @@ pub fn print_table(built: &Built, board: &Board) {
     }
     println!("board {} ({}), bytes", board.name(), board.file.board.cpu);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::elf::Sizes;
+    use crate::image::BuiltProcess;
+    use crate::layout::{Layout, Span};
+
+    #[test]
+    fn json_has_kernel_and_per_process_sizes() {
+        let span = |base, size| Span { base, size };
+        let built = Built {
+            dir: "target/mote/images/b/demo".into(),
+            image_elf: "image.elf".into(),
+            kernel_elf: "kernel.elf".into(),
+            kernel_sizes: Sizes { text: 100, data: 4, bss: 8 },
+            layout: Layout { kernel_flash: span(0, 0x1000), kernel_ram: span(0x2000_0000, 0x400), processes: vec![] },
+            processes: vec![BuiltProcess {
+                name: "ping".into(),
+                priority: 2,
+                elf: "ping.elf".into(),
+                sizes: Sizes { text: 50, data: 0, bss: 16 },
+                stack: 1024,
+                heap: 0,
+                flash: span(0x1000, 0x100),
+                ram: span(0x2000_0400, 0x800),
+            }],
+        };
+        let text = crate::manifest::tests_support::board_text("power-of-two", 32);
+        let board = Board { file: crate::manifest::parse(std::path::Path::new("board.toml"), &text).unwrap(), dir: "bsp/b".into() };
+        let v = json(&built, &board);
+        assert_eq!(v["kernel"]["text"], 100);
+        assert_eq!(v["kernel"]["bss"], 8);
+        assert_eq!(v["processes"]["ping"]["bss"], 16);
+        assert_eq!(v["processes"]["ping"]["stack"], 1024);
+        assert_eq!(v["processes"]["ping"]["ram_region"]["size"], 0x800);
+        assert_eq!(v["image"], "demo");
+    }
+}
