@@ -3,14 +3,14 @@
 use crate::memory::{Access, Region, RegionError};
 use crate::trap::Trap;
 
-/// A description of the memory-protection hardware, for the boot banner and `ps`.
+/// A description of the memory-protection hardware, for the boot banner.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct ProtectionInfo {
     /// Name of the unit (`ARMv7-M MPU`, `RISC-V PMP`, `none`).
     pub name: &'static str,
     /// Whether processes are isolated from each other and from the kernel by hardware.
     pub isolates: bool,
-    /// Regions available per process.
+    /// Regions (MPU) or entries (PMP) the hardware implements in all.
     pub regions: usize,
 }
 

@@ -50,7 +50,7 @@ pub enum FaultKind {
     Breakpoint,
     /// The process reported a panic of its own (a software fault).
     Panic,
-    /// The process left its stack pointer outside its memory when it trapped.
+    /// The process trapped with its stack pointer misaligned or outside its memory.
     BadStackPointer,
     /// A fault the architecture reports but Mote does not classify; the raw cause code.
     Other(u32),
@@ -71,7 +71,7 @@ impl FaultKind {
             Self::Unaligned => "unaligned access",
             Self::Breakpoint => "breakpoint",
             Self::Panic => "panic",
-            Self::BadStackPointer => "stack pointer outside process memory",
+            Self::BadStackPointer => "bad stack pointer (misaligned, or outside process memory)",
             Self::Other(_) => "unclassified fault",
         }
     }

@@ -230,10 +230,11 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             ),
         );
         let image = self.image;
-        self.log(LogLevel::Info, format_args!("image '{}', {} processes", image.name, N));
+        let plural = if N == 1 { "" } else { "es" };
+        self.log(LogLevel::Info, format_args!("image '{}', {N} process{plural}", image.name));
         self.log(
             LogLevel::Info,
-            format_args!("  {:<16} {:>4}  {:<21}  {:<21}", "name", "prio", "flash", "ram"),
+            format_args!("  {:<16} {:>4}  {:<21}  ram", "name", "prio", "flash"),
         );
         self.log(
             LogLevel::Info,

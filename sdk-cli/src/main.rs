@@ -18,6 +18,10 @@ use clap::{Parser, Subcommand};
 
 use manifest::{Board, Image};
 
+/// Exit status when `mote` itself fails (bad manifest, build error), distinct from the statuses
+/// an image exits with (0 to 4, 130 for Ctrl-C).
+const EXIT_CLI_ERROR: u8 = 100;
+
 /// The board used when neither the command line nor the image names one.
 const DEFAULT_BOARD: &str = "qemu-mps2-an385";
 
@@ -119,7 +123,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::FAILURE
+            ExitCode::from(EXIT_CLI_ERROR)
         }
     }
 }
@@ -136,7 +140,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 toolchain::ensure_board(b, &mut log_setup)?;
             }
             for c in toolchain::doctor(&boards) {
-                println!("{} {:<32} {}", if c.ok { "ok  " } else { "MISS" }, c.what, c.detail);
+                println!("{} {:<40} {}", if c.ok { "ok  " } else { "MISS" }, c.what, c.detail);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -144,7 +148,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let boards = manifest::all_boards(&sdk)?;
             let checks = toolchain::doctor(&boards);
             for c in &checks {
-                println!("{} {:<32} {}", if c.ok { "ok  " } else { "MISS" }, c.what, c.detail);
+                println!("{} {:<40} {}", if c.ok { "ok  " } else { "MISS" }, c.what, c.detail);
             }
             Ok(if checks.iter().all(|c| c.ok) { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }

@@ -317,8 +317,8 @@ impl Process {
         if info.stack.0 < MIN_STACK || info.stack.0 % 8 != 0 {
             return Err(field_error(&manifest, "process.stack", format!("{} bytes: must be a multiple of 8, at least {MIN_STACK}", info.stack.0)));
         }
-        if info.ram.is_some_and(|r| r.0 < info.stack.0 + info.heap.0) {
-            return Err(field_error(&manifest, "process.ram", "is smaller than stack + heap"));
+        if info.ram.is_some_and(|r| r.0 < info.stack.0 + info.heap.0 || r.0 % 8 != 0) {
+            return Err(field_error(&manifest, "process.ram", "must be a multiple of 8, at least stack + heap"));
         }
         if info.heap.0 % 8 != 0 {
             return Err(field_error(&manifest, "process.heap", format!("{} bytes: must be a multiple of 8", info.heap.0)));
@@ -438,11 +438,15 @@ impl Image {
             processes.push(p);
         }
         if let Some(expect) = &file.expect {
-            for (k, re) in expect.output.iter().chain(&expect.absent).enumerate() {
-                // `${name}` refers to an earlier capture; check the rest of the pattern.
-                let re = regex_lite::Regex::new(r"\$\{[a-z_]+\}").expect("valid").replace_all(re, "x");
-                if let Err(e) = regex_lite::Regex::new(&re) {
-                    return Err(field_error(path, "expect.output/absent", format!("pattern {k} is not a valid regular expression: {e}")));
+            let placeholder = regex_lite::Regex::new(r"\$\{[a-z_]+\}").expect("valid");
+            let lists = [("expect.output", &expect.output), ("expect.absent", &expect.absent)];
+            for (field, patterns) in lists {
+                for (k, re) in patterns.iter().enumerate() {
+                    // `${name}` refers to an earlier capture; check the rest of the pattern.
+                    let re = placeholder.replace_all(re, "x");
+                    if let Err(e) = regex_lite::Regex::new(&re) {
+                        return Err(field_error(path, &format!("{field}[{k}]"), format!("not a valid regular expression: {e}")));
+                    }
                 }
             }
         }

@@ -149,6 +149,7 @@ struct Job {
 pub fn run_qemu_tests(sdk: &Path, boards: &[(Board, FirmwareCargo)], verbose: bool) -> Result<Tally> {
     let mut tally = Tally::default();
     let mut jobs = Vec::new();
+    let mut seen = std::collections::BTreeMap::new();
     for path in qemu_tests(sdk)? {
         let image = match Image::load(&path) {
             Ok(i) => i,
@@ -158,6 +159,12 @@ pub fn run_qemu_tests(sdk: &Path, boards: &[(Board, FirmwareCargo)], verbose: bo
                 continue;
             }
         };
+        // Outputs go to a directory named after the image: two tests must not share a name.
+        if let Some(first) = seen.insert(image.name().to_string(), path.clone()) {
+            println!("FAIL {}: field `image.name`: \"{}\" is also the name of {}", path.display(), image.name(), first.display());
+            tally.failed += 1;
+            continue;
+        }
         let Some(expect) = image.file.expect.clone() else {
             println!("FAIL {}: a test image needs an [expect] table", path.display());
             tally.failed += 1;

@@ -82,8 +82,14 @@ fn prebuilt_has(target: &str) -> bool {
     Path::new(&sysroot).join("lib/rustlib").join(target).join("lib").is_dir()
 }
 
-fn forced() -> Option<String> {
-    std::env::var("MOTE_TOOLCHAIN").ok().filter(|s| !s.is_empty())
+/// `MOTE_TOOLCHAIN`, if set: `prebuilt` or `debian`.
+fn forced() -> Result<Option<String>> {
+    match std::env::var("MOTE_TOOLCHAIN").ok().filter(|s| !s.is_empty()) {
+        Some(v) if v != "prebuilt" && v != "debian" => {
+            bail!("MOTE_TOOLCHAIN={v}: expected \"prebuilt\" or \"debian\" (or unset, to choose automatically)")
+        }
+        other => Ok(other),
+    }
 }
 
 /// `rustc 1.96.0 (...)` → 96.
@@ -121,7 +127,7 @@ pub fn which(name: &str) -> Option<PathBuf> {
 
 /// Makes sure `target` can be built, installing what is missing; returns how to build it.
 pub fn ensure_target(target: &str, log: &mut dyn FnMut(&str)) -> Result<FirmwareCargo> {
-    let forced = forced();
+    let forced = forced()?;
     if forced.as_deref() != Some("debian") {
         if prebuilt_has(target) {
             return Ok(prebuilt_cargo());
@@ -144,9 +150,6 @@ pub fn ensure_target(target: &str, log: &mut dyn FnMut(&str)) -> Result<Firmware
                 bail!("MOTE_TOOLCHAIN=prebuilt, but the toolchain has no standard library for {target} and rustup could not add it");
             }
         }
-    }
-    if let Some(other) = forced.as_deref().filter(|f| !["debian", "prebuilt"].contains(f)) {
-        bail!("MOTE_TOOLCHAIN={other}: expected \"prebuilt\" or \"debian\"");
     }
     if !debian_ready() {
         log("installing Debian's Rust toolchain (rustc-web 1.96, std sources, rust-lld)");
@@ -239,7 +242,13 @@ pub fn doctor(boards: &[Board]) -> Vec<Check> {
     let host = output(Command::new(host_rustc()).arg("-V")).unwrap_or_else(|| "not found".into());
     checks.push(Check { what: "host Rust (builds this CLI)".into(), ok: host != "not found", detail: host });
     let debian = debian_ready();
-    let forced = forced();
+    let forced = match forced() {
+        Ok(f) => f,
+        Err(e) => {
+            checks.push(Check { what: "MOTE_TOOLCHAIN".into(), ok: false, detail: e.to_string() });
+            None
+        }
+    };
     let mut targets: Vec<&str> = boards.iter().map(|b| b.target()).collect();
     targets.sort();
     targets.dedup();

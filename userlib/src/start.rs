@@ -24,7 +24,10 @@ extern "C" fn _start() -> ! {
 #[panic_handler]
 fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
     let mut buf = Buffer::<MAX_LOG_LEN>::new();
-    let _ = core::fmt::write(&mut buf, format_args!("panicked: {info}"));
+    let _ = match info.location() {
+        Some(at) => core::fmt::write(&mut buf, format_args!("panicked at {}:{}: {}", at.file(), at.line(), info.message())),
+        None => core::fmt::write(&mut buf, format_args!("panicked: {}", info.message())),
+    };
     let text = buf.as_bytes();
     crate::arch::syscall(Sysno::Panic, [text.as_ptr() as usize, text.len(), 0, 0, 0, 0]);
     loop {

@@ -16,7 +16,29 @@ const NAPOT: u8 = 3 << 3;
 
 /// The PMP, if the hart implements one.
 pub struct Pmp {
-    present: bool,
+    /// Entries implemented (0, 16 or 64 by the spec; probed).
+    entries: usize,
+}
+
+/// Writes all-ones to `pmpaddrN` and reads it back: zero means entry N is not implemented.
+macro_rules! probe_entries {
+    ($($n:literal)*) => {{
+        let mut count = 0;
+        $(
+            let back: usize;
+            // SAFETY: unlocked PMP entries do not constrain M-mode, and no process runs yet; the
+            // entry is cleared again right away.
+            unsafe {
+                core::arch::asm!(concat!("csrw pmpaddr", $n, ", {}"), in(reg) usize::MAX);
+                core::arch::asm!(concat!("csrr {}, pmpaddr", $n), out(reg) back);
+                core::arch::asm!(concat!("csrw pmpaddr", $n, ", zero"));
+            }
+            if back != 0 {
+                count += 1;
+            }
+        )*
+        count
+    }};
 }
 
 /// Whether a NAPOT entry can express `region`.
@@ -35,32 +57,31 @@ pub const fn napot_address(region: Region) -> usize {
 }
 
 impl Pmp {
-    /// Detects the PMP (entry 0's address register is writable) and clears the entries Mote uses.
+    /// Counts the implemented entries and turns every entry off.
     pub fn new() -> Self {
-        // SAFETY: in M-mode, before any process runs; unlocked PMP entries do not constrain
-        // M-mode, so probing and clearing them cannot affect the kernel.
-        let present = unsafe {
-            core::arch::asm!("csrw pmpaddr0, {}", in(reg) usize::MAX);
-            let back: usize;
-            core::arch::asm!("csrr {}, pmpaddr0", out(reg) back);
-            core::arch::asm!("csrw pmpcfg0, zero", "csrw pmpaddr0, zero");
-            back != 0
-        };
-        Self { present }
+        // SAFETY: in M-mode, before any process runs; turning off unlocked entries cannot affect
+        // M-mode. On RV32, pmpcfg0..3 hold the configuration of entries 0..15, four each.
+        unsafe { core::arch::asm!("csrw pmpcfg0, zero", "csrw pmpcfg1, zero", "csrw pmpcfg2, zero", "csrw pmpcfg3, zero") };
+        let entries = probe_entries!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15);
+        Self { entries }
+    }
+
+    fn present(&self) -> bool {
+        self.entries >= PROCESS_ENTRIES
     }
 
     /// What the boot banner says about it.
     pub fn info(&self) -> ProtectionInfo {
-        if self.present {
-            ProtectionInfo { name: "RISC-V PMP", isolates: true, regions: PROCESS_ENTRIES }
+        if self.present() {
+            ProtectionInfo { name: "RISC-V PMP", isolates: true, regions: self.entries }
         } else {
-            ProtectionInfo { name: "no PMP", isolates: false, regions: 0 }
+            ProtectionInfo { name: "no PMP", isolates: false, regions: self.entries }
         }
     }
 
     /// Allows U-mode access to exactly `regions` (the first two).
     pub fn load(&mut self, regions: &[(Region, Access)]) {
-        if !self.present {
+        if !self.present() {
             return;
         }
         let mut cfg: usize = 0;
