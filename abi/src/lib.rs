@@ -6,11 +6,11 @@
 //!
 //! # Registers
 //!
-//! | role            | Cortex-M (`svc #0`) | RISC-V (`ecall`) |
-//! |-----------------|---------------------|------------------|
-//! | syscall number  | `r12`               | `a7`             |
-//! | arguments 0..5  | `r0`..`r5`          | `a0`..`a5`       |
-//! | results 0..3    | `r0`..`r3`          | `a0`..`a3`       |
+//! | role            | Cortex-M (`svc #0`)   | RISC-V (`ecall`) |
+//! |-----------------|-----------------------|------------------|
+//! | syscall number  | `r12`                 | `a7`             |
+//! | arguments 0..6  | `r0`..`r5`, `r8`      | `a0`..`a6`       |
+//! | results 0..3    | `r0`..`r3`            | `a0`..`a3`       |
 //!
 //! Result 0 is the status: `0` for success, otherwise a [`SyscallError`] code. Results 1..3 carry
 //! values whose meaning depends on the call. Every other register is preserved.
@@ -19,7 +19,7 @@
 #![forbid(unsafe_code)]
 
 /// Number of argument registers a syscall may use.
-pub const ARG_COUNT: usize = 6;
+pub const ARG_COUNT: usize = 7;
 /// Number of result registers a syscall writes.
 pub const RESULT_COUNT: usize = 4;
 
@@ -29,6 +29,26 @@ pub const MAX_MESSAGE_LEN: usize = 256;
 pub const MAX_LOG_LEN: usize = 256;
 /// Longest process name, in bytes.
 pub const MAX_NAME_LEN: usize = 16;
+/// Most processes in one image (task sets are 32-bit masks).
+pub const MAX_PROCESSES: usize = 32;
+
+/// A relative timeout of a blocking call, in microseconds: [`Timeout::NEVER`] waits forever,
+/// [`Timeout::POLL`] does not wait at all (the call fails with `TimedOut` if it would block).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Timeout(pub u32);
+
+impl Timeout {
+    /// Wait as long as it takes.
+    pub const NEVER: Timeout = Timeout(u32::MAX);
+    /// Do not wait.
+    pub const POLL: Timeout = Timeout(0);
+
+    /// A timeout of `ms` milliseconds (saturating at about 71 minutes; never [`Timeout::NEVER`]).
+    pub const fn millis(ms: u32) -> Timeout {
+        let us = ms as u64 * 1000;
+        Timeout(if us >= u32::MAX as u64 { u32::MAX - 1 } else { us as u32 })
+    }
+}
 
 /// System-call numbers, passed in `r12` / `a7`.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -51,6 +71,25 @@ pub enum Sysno {
     Reply = 7,
     /// `panic(msg_ptr, msg_len)`: report a panic; the kernel treats the process as faulted.
     Panic = 8,
+    /// `now() -> (micros_lo, micros_hi)`: microseconds since boot.
+    Now = 9,
+    /// `sleep_until(micros_lo, micros_hi)`: sleep until the given time since boot.
+    SleepUntil = 10,
+    /// `spawn(task) -> task`: start a process that is not running (needs the `spawn`
+    /// capability for it). Returns its new identifier.
+    Spawn = 11,
+    /// `kill(task)`: stop a running process (needs the `kill` capability for it).
+    Kill = 12,
+    /// `wait(task, timeout) -> (ending, detail)`: block until the process ends; see [`Ending`].
+    Wait = 13,
+    /// `restart(task) -> task`: stop and start a process afresh (needs both `spawn` and `kill`
+    /// for it, or is the caller itself). Returns its new identifier.
+    Restart = 14,
+    /// `ps(buf_ptr, buf_cap) -> count`: fill `buf` with [`ProcessRecord`]s, one per process
+    /// (as many as fit); returns the number of processes in the image.
+    Ps = 15,
+    /// `heap_grow(bytes) -> old_end`: extend the caller's heap within its quota.
+    HeapGrow = 16,
 }
 
 impl Sysno {
@@ -65,6 +104,14 @@ impl Sysno {
             6 => Self::Receive,
             7 => Self::Reply,
             8 => Self::Panic,
+            9 => Self::Now,
+            10 => Self::SleepUntil,
+            11 => Self::Spawn,
+            12 => Self::Kill,
+            13 => Self::Wait,
+            14 => Self::Restart,
+            15 => Self::Ps,
+            16 => Self::HeapGrow,
             _ => return None,
         })
     }
@@ -90,6 +137,12 @@ pub enum SyscallError {
     /// The peer stopped or was restarted while the call was in progress; the task identifier
     /// is stale (its generation changed).
     PeerGone = 7,
+    /// The timeout expired before the call could complete.
+    TimedOut = 8,
+    /// The caller's manifest does not grant the capability this needs.
+    NotPermitted = 9,
+    /// A quota or fixed pool is exhausted (heap quota, kernel table).
+    OutOfMemory = 10,
 }
 
 impl SyscallError {
@@ -103,6 +156,9 @@ impl SyscallError {
             5 => Self::InvalidArgument,
             6 => Self::WrongState,
             7 => Self::PeerGone,
+            8 => Self::TimedOut,
+            9 => Self::NotPermitted,
+            10 => Self::OutOfMemory,
             _ => return None,
         })
     }
@@ -117,6 +173,9 @@ impl SyscallError {
             Self::InvalidArgument => "invalid argument",
             Self::WrongState => "wrong state",
             Self::PeerGone => "peer gone",
+            Self::TimedOut => "timed out",
+            Self::NotPermitted => "not permitted",
+            Self::OutOfMemory => "out of memory",
         }
     }
 }
@@ -187,6 +246,145 @@ impl LogLevel {
     }
 }
 
+/// How a process ended, as `wait` reports it (result 1; result 2 is the detail).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(u32)]
+pub enum Ending {
+    /// It has not been started (detail 0).
+    NotStarted = 0,
+    /// It called `exit` (detail: its status).
+    Exited = 1,
+    /// It faulted or panicked (detail: 0).
+    Faulted = 2,
+    /// Another process killed it (detail: the killer's task index).
+    Killed = 3,
+}
+
+impl Ending {
+    /// Decodes an ending.
+    pub const fn from_u32(n: u32) -> Option<Self> {
+        Some(match n {
+            0 => Self::NotStarted,
+            1 => Self::Exited,
+            2 => Self::Faulted,
+            3 => Self::Killed,
+            _ => return None,
+        })
+    }
+}
+
+/// What a process is doing, as `ps` reports it.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum ProcessState {
+    /// In the image but never started.
+    NotStarted = 0,
+    /// Runnable.
+    Ready = 1,
+    /// Running now (the caller of `ps`).
+    Running = 2,
+    /// Blocked in IPC or `wait`.
+    Blocked = 3,
+    /// Sleeping until a time.
+    Sleeping = 4,
+    /// Stopped by a fault (possibly waiting for a restart).
+    Faulted = 5,
+    /// Ended by `exit` or `kill`.
+    Stopped = 6,
+}
+
+impl ProcessState {
+    /// Decodes a state.
+    pub const fn from_u8(n: u8) -> Option<Self> {
+        Some(match n {
+            0 => Self::NotStarted,
+            1 => Self::Ready,
+            2 => Self::Running,
+            3 => Self::Blocked,
+            4 => Self::Sleeping,
+            5 => Self::Faulted,
+            6 => Self::Stopped,
+            _ => return None,
+        })
+    }
+
+    /// Lower-case name for listings.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::NotStarted => "not-started",
+            Self::Ready => "ready",
+            Self::Running => "running",
+            Self::Blocked => "blocked",
+            Self::Sleeping => "sleeping",
+            Self::Faulted => "faulted",
+            Self::Stopped => "stopped",
+        }
+    }
+}
+
+/// One process in a `ps` listing: a fixed 32-byte record, little-endian.
+///
+/// ```text
+///  0: index u16   2: generation u16   4: state u8   5: priority u8   6: reserved u16
+///  8: faults u32 (since boot)   12: restarts u32   16: name [u8; 16] (NUL-padded)
+/// ```
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ProcessRecord {
+    /// Task index.
+    pub index: u16,
+    /// Current generation.
+    pub generation: u16,
+    /// State.
+    pub state: ProcessState,
+    /// Priority (0 most important).
+    pub priority: u8,
+    /// Faults since boot.
+    pub faults: u32,
+    /// Restarts since boot.
+    pub restarts: u32,
+    /// Name, NUL-padded.
+    pub name: [u8; MAX_NAME_LEN],
+}
+
+impl ProcessRecord {
+    /// Size of one record in bytes.
+    pub const SIZE: usize = 32;
+
+    /// Encodes the record.
+    pub fn to_bytes(&self) -> [u8; Self::SIZE] {
+        let mut b = [0u8; Self::SIZE];
+        b[0..2].copy_from_slice(&self.index.to_le_bytes());
+        b[2..4].copy_from_slice(&self.generation.to_le_bytes());
+        b[4] = self.state as u8;
+        b[5] = self.priority;
+        b[8..12].copy_from_slice(&self.faults.to_le_bytes());
+        b[12..16].copy_from_slice(&self.restarts.to_le_bytes());
+        b[16..32].copy_from_slice(&self.name);
+        b
+    }
+
+    /// Decodes a record, or `None` if the state byte is invalid.
+    pub fn from_bytes(b: &[u8; Self::SIZE]) -> Option<Self> {
+        let mut name = [0u8; MAX_NAME_LEN];
+        name.copy_from_slice(&b[16..32]);
+        Some(Self {
+            index: u16::from_le_bytes([b[0], b[1]]),
+            generation: u16::from_le_bytes([b[2], b[3]]),
+            state: ProcessState::from_u8(b[4])?,
+            priority: b[5],
+            faults: u32::from_le_bytes([b[8], b[9], b[10], b[11]]),
+            restarts: u32::from_le_bytes([b[12], b[13], b[14], b[15]]),
+            name,
+        })
+    }
+
+    /// The name as text (up to the first NUL).
+    pub fn name_str(&self) -> &str {
+        let end = self.name.iter().position(|&c| c == 0).unwrap_or(MAX_NAME_LEN);
+        core::str::from_utf8(&self.name[..end]).unwrap_or("?")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -217,6 +415,25 @@ mod tests {
         let id = TaskId { index: 3, generation: 0xbeef };
         assert_eq!(TaskId::from_raw(id.to_raw()), id);
         assert_eq!(id.to_raw(), 0xbeef_0003);
+    }
+
+    #[test]
+    fn process_records_round_trip() {
+        let mut name = [0u8; MAX_NAME_LEN];
+        name[..4].copy_from_slice(b"ping");
+        let r = ProcessRecord { index: 3, generation: 9, state: ProcessState::Sleeping, priority: 2, faults: 5, restarts: 4, name };
+        let back = ProcessRecord::from_bytes(&r.to_bytes()).unwrap();
+        assert_eq!(back, r);
+        assert_eq!(back.name_str(), "ping");
+        let mut bad = r.to_bytes();
+        bad[4] = 99;
+        assert_eq!(ProcessRecord::from_bytes(&bad), None);
+    }
+
+    #[test]
+    fn timeouts_in_milliseconds_never_mean_forever() {
+        assert_eq!(Timeout::millis(5), Timeout(5000));
+        assert_ne!(Timeout::millis(u32::MAX), Timeout::NEVER);
     }
 
     #[test]

@@ -40,6 +40,11 @@ pub trait UserContext: Default {
 
     /// The address of the instruction the process will resume at (or that faulted).
     fn program_counter(&self, stacked: &[usize]) -> usize;
+
+    /// Calls `f` with the name and value of each register, for crash reports. `stacked` may be
+    /// empty when the stack pointer was unusable; only the registers saved in the context are
+    /// reported then.
+    fn registers(&self, stacked: &[usize], f: &mut dyn FnMut(&'static str, usize));
 }
 
 /// A CPU architecture: entering processes, regaining control, protecting memory.
@@ -64,6 +69,19 @@ pub trait Arch {
     /// then saves its registers back into `context` and returns why it stopped.
     fn run(&mut self, context: &mut Self::Context) -> Trap;
 
-    /// Sleeps until an interrupt is pending.
+    /// Sleeps until an interrupt is pending (returns at once if one already is). Interrupts that
+    /// arrive are recorded for [`Arch::take_interrupt`], not lost.
     fn wait_for_interrupt(&mut self);
+
+    /// An interrupt line that fired since the last call, if any. The line is left masked at the
+    /// interrupt controller until [`Arch::enable_interrupt`], so it cannot fire again before the
+    /// kernel has dealt with it.
+    fn take_interrupt(&mut self) -> Option<u32>;
+
+    /// Unmasks an interrupt line at the interrupt controller.
+    fn enable_interrupt(&mut self, irq: u32);
+
+    /// Whether an interrupt is waiting for [`Arch::take_interrupt`] (cheap: called before
+    /// every process switch).
+    fn interrupt_pending(&self) -> bool;
 }

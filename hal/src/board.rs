@@ -9,16 +9,22 @@ pub enum ExitStatus {
     Failure(u8),
 }
 
-/// A board: its console and how it stops. Implemented by each `bsp/` package.
+/// A board: its console, its clock and how it stops. Implemented by each `bsp/` package.
 pub trait Board {
     /// The console, an `embedded-io` writer (usually a UART).
     type Console: embedded_io::Write;
+
+    /// The kernel's time source.
+    type Clock: crate::Clock;
 
     /// The board's name, as in its `board.toml` (`qemu-mps2-an385`).
     fn name(&self) -> &'static str;
 
     /// The console the kernel logs to.
     fn console(&mut self) -> &mut Self::Console;
+
+    /// The clock the kernel keeps time and deadlines with.
+    fn clock(&mut self) -> &mut Self::Clock;
 
     /// Stops the system with `status`: exits the emulator, or halts/resets real hardware.
     fn exit(&mut self, status: ExitStatus) -> !;

@@ -15,12 +15,14 @@
 
 pub mod arch;
 pub mod board;
+pub mod clock;
 pub mod memory;
 pub mod mmio;
 pub mod trap;
 
 pub use arch::{Arch, ProtectionInfo, UserContext};
 pub use board::{Board, ExitStatus};
+pub use clock::Clock;
 pub use memory::{Access, Region, RegionError};
 pub use mmio::Mmio;
 pub use trap::{Fault, FaultKind, Trap};

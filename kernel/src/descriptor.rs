@@ -10,11 +10,11 @@
 //!
 //! ```text
 //!   flash region                          RAM region
-//!  +-----------------------+------+      +-----------+-------+-----+-----------------+
-//!  | .text .rodata         | .data|      | stack     | .data | .bss| (free: heap)    |
-//!  |   entry --^           | image|      | <-grows   |       |     |                 |
-//!  +-----------------------+------+      +-----------+-------+-----+-----------------+
-//!  ^ flash.base   data_load ^            ^ ram.base  ^ stack top (stack.end())
+//!  +-----------------------+------+      +-----------+-------+-----+---------------+----+
+//!  | .text .rodata         | .data|      | stack     | .data | .bss| heap (quota)  |    |
+//!  |   entry --^           | image|      | <-grows   |       |     | grows ->      |    |
+//!  +-----------------------+------+      +-----------+-------+-----+---------------+----+
+//!  ^ flash.base   data_load ^            ^ ram.base  ^ stack top   ^ heap.base
 //! ```
 //!
 //! The stack sits at the bottom of the RAM region, so a stack overflow runs into the region's
@@ -22,9 +22,53 @@
 
 use core::fmt;
 
+use mote_abi::LogLevel;
 use mote_hal::{Arch, Region, RegionError};
 
 use crate::priority::Priority;
+
+/// A set of processes, by task index (images have at most 32 processes).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct TaskSet(pub u32);
+
+impl TaskSet {
+    /// No process.
+    pub const EMPTY: TaskSet = TaskSet(0);
+
+    /// Whether process `i` is in the set.
+    pub const fn contains(self, i: usize) -> bool {
+        i < 32 && self.0 & (1 << i) != 0
+    }
+}
+
+/// What a process may do to others, from the `[capabilities]` of its `process.toml`.
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Capabilities {
+    /// Processes it may `send` to.
+    pub send: TaskSet,
+    /// Processes it may `spawn` (and, with `kill`, `restart`).
+    pub spawn: TaskSet,
+    /// Processes it may `kill` (and, with `spawn`, `restart`).
+    pub kill: TaskSet,
+}
+
+/// What the kernel does when the process faults, from `[fault]` in its `process.toml`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum FaultPolicy {
+    /// Leave it stopped.
+    Stop,
+    /// Restart it at once, as long as it faulted at most `max_restarts` times in the last
+    /// `window_us`; beyond that, wait `backoff_us` before restarting, doubling with every further
+    /// fault in the window (up to 64 times `backoff_us`).
+    Restart {
+        /// Immediate restarts allowed per window.
+        max_restarts: u8,
+        /// The window, in microseconds.
+        window_us: u64,
+        /// The first delay once the window's budget is spent, in microseconds.
+        backoff_us: u64,
+    },
+}
 
 /// One process of the image, as laid out by the build.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,6 +91,16 @@ pub struct ProcessDesc {
     pub data_load: usize,
     /// `.bss`, zeroed at start (inside `ram`).
     pub bss: Region,
+    /// The heap quota, after `.bss` (inside `ram`); grown by `heap_grow`.
+    pub heap: Region,
+    /// Whether the kernel starts it at boot (otherwise a supervisor `spawn`s it).
+    pub start_at_boot: bool,
+    /// What happens when it faults.
+    pub fault_policy: FaultPolicy,
+    /// What it may do to other processes.
+    pub capabilities: Capabilities,
+    /// Its records less severe than this are dropped.
+    pub log_level: LogLevel,
 }
 
 /// The whole image: the kernel's own memory and the process table.
@@ -111,6 +165,14 @@ impl<const N: usize> ImageDesc<N> {
             }
             if p.stack.size == 0 || p.stack.end() % 8 != 0 {
                 return err(p.name, "stack empty or its top not 8-byte aligned");
+            }
+            if !p.ram.contains_range(p.heap.base, p.heap.size) || p.heap.base < p.bss.end() || p.heap.base < p.data.end() {
+                return err(p.name, "heap outside its RAM or below .data/.bss");
+            }
+            let caps = p.capabilities;
+            let limit = if N >= 32 { u32::MAX } else { (1u32 << N) - 1 };
+            if N > mote_abi::MAX_PROCESSES || (caps.send.0 | caps.spawn.0 | caps.kill.0) & !limit != 0 {
+                return err(p.name, "capability names a process outside the image");
             }
             if !p.ram.contains_range(p.data.base, p.data.size)
                 || !p.ram.contains_range(p.bss.base, p.bss.size)

@@ -12,9 +12,14 @@
 //! * a reply longer than the client's reply buffer fails both the reply and the client's send with
 //!   `TooLarge`;
 //! * when a process ends, everyone sending to it or awaiting its reply gets `PeerGone`;
-//! * a task identifier from an earlier incarnation of a process gets `PeerGone`.
+//! * a task identifier from an earlier incarnation of a process gets `PeerGone`;
+//! * `send` and `receive` take a timeout ([`Timeout`]); `send`'s covers the whole call, until the
+//!   reply. `Timeout::POLL` never blocks.
+//!
+//! A process may `send` only to the processes its manifest lists (`NotPermitted` otherwise); it
+//! may `reply` to whoever is awaiting its reply.
 
-use mote_abi::{SyscallError, TaskId, ARG_COUNT, MAX_MESSAGE_LEN};
+use mote_abi::{SyscallError, TaskId, Timeout, ARG_COUNT, MAX_MESSAGE_LEN};
 use mote_hal::{Arch, Board};
 
 use crate::kernel::Kernel;
@@ -36,13 +41,20 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         Ok(i)
     }
 
-    /// `send(task, op, msg_ptr, msg_len, reply_ptr, reply_cap) -> (code, reply_len)`.
+    /// `send(task, op, msg_ptr, msg_len, reply_ptr, reply_cap, timeout) -> (code, reply_len)`.
     pub(crate) fn sys_send(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Outcome {
         let message = match self.check_send(i, args) {
             Ok(m) => m,
             Err(e) => return Outcome::Done(error(e)),
         };
+        let timeout = Timeout(args[6] as u32);
+        let receiving = matches!(self.procs[message.to].state, State::Receiving { .. });
+        if timeout == Timeout::POLL && !receiving {
+            return Outcome::Done(error(SyscallError::TimedOut));
+        }
         self.procs[i].state = State::Sending(message);
+        let deadline = self.deadline_after(timeout);
+        self.set_deadline(i, deadline);
         if let State::Receiving { buffer } = self.procs[message.to].state {
             if let Some(results) = self.deliver(i, buffer) {
                 self.complete(message.to, results);
@@ -56,6 +68,9 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         if to == i {
             return Err(SyscallError::WrongState);
         }
+        if !self.image.processes[i].capabilities.send.contains(to) {
+            return Err(SyscallError::NotPermitted);
+        }
         if args[3] > MAX_MESSAGE_LEN {
             return Err(SyscallError::TooLarge);
         }
@@ -65,7 +80,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         Ok(OutgoingMessage { to, op: args[1] as u32, message, reply })
     }
 
-    /// `receive(buf_ptr, buf_cap) -> (sender, op, len)`.
+    /// `receive(buf_ptr, buf_cap, timeout) -> (sender, op, len)`.
     pub(crate) fn sys_receive(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Outcome {
         let buffer = match UserWrite::new(&self.image.processes[i], args[0], args[1]) {
             Ok(b) => b,
@@ -76,7 +91,13 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
                 return Outcome::Done(results);
             }
         }
+        let timeout = Timeout(args[2] as u32);
+        if timeout == Timeout::POLL {
+            return Outcome::Done(error(SyscallError::TimedOut));
+        }
         self.procs[i].state = State::Receiving { buffer };
+        let deadline = self.deadline_after(timeout);
+        self.set_deadline(i, deadline);
         Outcome::Pending
     }
 

@@ -2,15 +2,13 @@
 
 use core::fmt;
 
-use mote_abi::{LogLevel, SyscallError, TaskId};
-use mote_hal::{Arch, Board, ExitStatus, Fault, FaultKind, Trap, UserContext};
+use mote_abi::{LogLevel, TaskId};
+use mote_hal::{Arch, Board, Clock, ExitStatus};
 
 use crate::descriptor::ImageDesc;
 use crate::log;
 use crate::process::{Process, State};
 use crate::sched;
-use crate::syscall::Results;
-use crate::umem::{self, StackedWords};
 
 /// Exit code when the image description fails its boot-time check.
 const EXIT_BAD_IMAGE: u8 = 3;
@@ -26,9 +24,11 @@ pub struct Kernel<A: Arch, B: Board, const N: usize> {
     pub(crate) image: &'static ImageDesc<N>,
     pub(crate) procs: [Process<A::Context>; N],
     /// The process whose regions the protection unit currently holds.
-    protected: Option<usize>,
+    pub(crate) protected: Option<usize>,
     /// The process that ran last (round-robin among equal priorities).
     pub(crate) last: usize,
+    /// The alarm currently requested from the clock.
+    pub(crate) alarm: Option<u64>,
 }
 
 impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
@@ -41,6 +41,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             procs: core::array::from_fn(|_| Process::default()),
             protected: None,
             last: N.saturating_sub(1),
+            alarm: None,
         }
     }
 
@@ -57,24 +58,40 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         self.board.exit(status)
     }
 
-    /// Prints the banner, checks the image and starts every process.
+    /// Prints the banner, checks the image, enables the clock and starts the processes marked
+    /// to start at boot.
     pub fn boot(&mut self) -> Result<(), ExitStatus> {
         self.banner();
         if let Err(e) = self.image.check(&self.arch) {
             self.log(LogLevel::Error, format_args!("image rejected: {e}"));
             return Err(ExitStatus::Failure(EXIT_BAD_IMAGE));
         }
+        for k in 0..self.board.clock().interrupts().len() {
+            let irq = self.board.clock().interrupts()[k];
+            self.arch.enable_interrupt(irq);
+        }
         for i in 0..N {
-            self.start(i);
+            self.procs[i] = Process::default();
+            if self.image.processes[i].start_at_boot {
+                self.start(i);
+            }
         }
         Ok(())
     }
 
-    /// Runs the next ready process until it traps and handles the trap. Returns the exit status
-    /// once no process can run any more.
+    /// Runs the next ready process until it traps and handles the trap, or sleeps until an
+    /// interrupt if none is ready. Returns the exit status once nothing can run any more.
     pub fn step(&mut self) -> Option<ExitStatus> {
+        if self.arch.interrupt_pending() {
+            self.service_interrupts();
+        }
         let Some(i) = sched::pick(&self.image.processes, &self.procs, self.last) else {
-            return Some(self.finish());
+            if self.alarm.is_none() {
+                return Some(self.finish());
+            }
+            self.arch.wait_for_interrupt();
+            self.service_interrupts();
+            return None;
         };
         self.last = i;
         if self.protected != Some(i) {
@@ -82,11 +99,25 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             self.protected = Some(i);
         }
         match self.arch.run(&mut self.procs[i].context) {
-            Trap::Syscall => self.syscall(i),
-            Trap::Interrupt => {}
-            Trap::Fault(fault) => self.fault(i, fault),
+            mote_hal::Trap::Syscall => self.syscall(i),
+            mote_hal::Trap::Interrupt => self.service_interrupts(),
+            mote_hal::Trap::Fault(fault) => self.fault(i, fault),
         }
         None
+    }
+
+    /// Takes every recorded interrupt, lets the clock do its bookkeeping, then wakes whatever
+    /// deadlines have passed.
+    pub(crate) fn service_interrupts(&mut self) {
+        while let Some(irq) = self.arch.take_interrupt() {
+            if self.board.clock().interrupts().contains(&irq) {
+                self.board.clock().on_interrupt();
+                self.arch.enable_interrupt(irq);
+            } else {
+                self.log(LogLevel::Warn, format_args!("interrupt {irq} has no owner; left masked"));
+            }
+        }
+        self.service_deadlines();
     }
 
     /// Writes one kernel log record.
@@ -99,101 +130,23 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         TaskId { index: i as u16, generation: self.procs[i].generation }
     }
 
-    /// Puts process `i` in its initial state: RAM initialised, registers set to enter at its
-    /// entry point with an empty stack.
-    fn start(&mut self, i: usize) {
-        let desc = &self.image.processes[i];
-        umem::initialize_ram(desc);
-        let words = <A::Context as UserContext>::STACKED_WORDS;
-        let top = desc.stack.end();
-        let frame_base = top - words * core::mem::size_of::<usize>();
-        let proc = &mut self.procs[i];
-        proc.context = Default::default();
-        match StackedWords::read(desc, frame_base, words) {
-            Ok(mut frame) => {
-                proc.context.start(desc.entry, top, frame.words_mut());
-                frame.write_back();
-                proc.state = State::Ready;
-            }
-            Err(_) => {
-                let fault = Fault { kind: FaultKind::BadStackPointer, pc: None, address: Some(frame_base) };
-                self.fault(i, fault);
-            }
-        }
-    }
-
-    /// Gives a blocked or trapped process its syscall results and makes it ready.
-    pub(crate) fn complete(&mut self, i: usize, results: Results) {
-        let desc = &self.image.processes[i];
-        let proc = &mut self.procs[i];
-        let sp = proc.context.stack_pointer();
-        match StackedWords::read(desc, sp, <A::Context as UserContext>::STACKED_WORDS) {
-            Ok(mut frame) => {
-                proc.context.set_results(frame.words_mut(), results);
-                frame.write_back();
-                proc.state = State::Ready;
-            }
-            Err(_) => {
-                let fault = Fault { kind: FaultKind::BadStackPointer, pc: None, address: Some(sp) };
-                self.fault(i, fault);
-            }
-        }
-    }
-
-    /// Ends process `i` with `state` (exited or faulted) and releases every process waiting on it.
-    pub(crate) fn stop(&mut self, i: usize, state: State) {
-        debug_assert!(state.is_dead());
-        self.procs[i].state = state;
-        if self.protected == Some(i) {
-            self.protected = None;
-        }
-        for j in 0..N {
-            let waits_on_i = match self.procs[j].state {
-                State::Sending(m) => m.to == i,
-                State::AwaitingReply { server, .. } => server == i,
-                _ => false,
-            };
-            if waits_on_i {
-                self.complete(j, crate::syscall::error(SyscallError::PeerGone));
-            }
-        }
-    }
-
-    /// Records a fault of process `i`, reports it and stops the process.
-    pub(crate) fn fault(&mut self, i: usize, mut fault: Fault) {
-        if fault.pc.is_none() && fault.kind != FaultKind::StackOverflow {
-            // Architectures that keep the PC on the process stack (Cortex-M) leave it to us: read
-            // it through the checked path, and only if the stack pointer is still sane.
-            let desc = &self.image.processes[i];
-            let ctx = &self.procs[i].context;
-            let words = <A::Context as UserContext>::STACKED_WORDS;
-            if let Ok(frame) = StackedWords::read(desc, ctx.stack_pointer(), words) {
-                fault.pc = Some(ctx.program_counter(frame.words()));
-            }
-        }
-        let name = self.image.processes[i].name;
-        let report = FaultReport(fault);
-        self.log(LogLevel::Error, format_args!("process '{name}' (task {i}) faulted: {report}"));
-        self.stop(i, State::Faulted(fault));
-    }
-
-    /// Called when no process is ready: decides how the system ends.
+    /// Called when no process is ready and no deadline is pending: decides how the system ends.
     fn finish(&mut self) -> ExitStatus {
-        let blocked: usize = self.procs.iter().filter(|p| !p.state.is_dead()).count();
+        let blocked = self.procs.iter().filter(|p| !p.state.is_dead()).count();
         if blocked > 0 {
-            // Nothing wakes a process blocked on IPC but another process, and none can run.
+            // Nothing wakes a process blocked on IPC or `wait` but another process, and none can run.
             self.log(LogLevel::Error, format_args!("deadlock: every live process is blocked"));
             for i in 0..N {
                 self.report_blocked(i);
             }
             return ExitStatus::Failure(EXIT_DEADLOCK);
         }
-        let clean = self.procs.iter().all(|p| p.state == State::Exited(0));
+        let failed = self.procs.iter().any(|p| matches!(p.state, State::Faulted(_)) || matches!(p.state, State::Exited(c) if c != 0));
         self.log(LogLevel::Info, format_args!("all processes ended; system halted"));
-        if clean {
-            ExitStatus::Success
-        } else {
+        if failed {
             ExitStatus::Failure(EXIT_PROCESS_FAILED)
+        } else {
+            ExitStatus::Success
         }
     }
 
@@ -209,8 +162,10 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
                 let from = peer(server);
                 self.log(LogLevel::Error, format_args!("  '{name}' waits for a reply from '{from}'"))
             }
-            State::Receiving { .. } => {
-                self.log(LogLevel::Error, format_args!("  '{name}' waits for a message"))
+            State::Receiving { .. } => self.log(LogLevel::Error, format_args!("  '{name}' waits for a message")),
+            State::Waiting { task } => {
+                let other = peer(task);
+                self.log(LogLevel::Error, format_args!("  '{name}' waits for '{other}' to end"))
             }
             _ => {}
         }
@@ -232,10 +187,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         let image = self.image;
         let plural = if N == 1 { "" } else { "es" };
         self.log(LogLevel::Info, format_args!("image '{}', {N} process{plural}", image.name));
-        self.log(
-            LogLevel::Info,
-            format_args!("  {:<16} {:>4}  {:<21}  ram", "name", "prio", "flash"),
-        );
+        self.log(LogLevel::Info, format_args!("  {:<16} {:>4}  {:<21}  ram", "name", "prio", "flash"));
         self.log(
             LogLevel::Info,
             format_args!("  {:<16} {:>4}  {}  {}", "kernel", "-", image.kernel_flash, image.kernel_ram),
@@ -246,21 +198,5 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
                 format_args!("  {:<16} {:>4}  {}  {}", p.name, p.priority.0, p.flash, p.ram),
             );
         }
-    }
-}
-
-/// Formats a fault: kind, address and program counter when known.
-struct FaultReport(Fault);
-
-impl fmt::Display for FaultReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.kind)?;
-        if let Some(addr) = self.0.address {
-            write!(f, " at {addr:#010x}")?;
-        }
-        if let Some(pc) = self.0.pc {
-            write!(f, " (pc {pc:#010x})")?;
-        }
-        Ok(())
     }
 }

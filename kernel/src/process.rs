@@ -1,5 +1,6 @@
 //! The run-time state of a process.
 
+use mote_abi::ProcessState;
 use mote_hal::Fault;
 
 use crate::umem::{UserRead, UserWrite};
@@ -20,6 +21,8 @@ pub struct OutgoingMessage {
 /// What a process is doing.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum State {
+    /// In the image, never started.
+    NotStarted,
     /// Runnable.
     Ready,
     /// Blocked in `send` until the receiver takes the message.
@@ -36,42 +39,81 @@ pub enum State {
         /// Where the message goes, in this process's memory.
         buffer: UserWrite,
     },
+    /// Blocked in `sleep_until` until its deadline.
+    Sleeping,
+    /// Blocked in `wait` until process `task` ends.
+    Waiting {
+        /// Task index of the awaited process.
+        task: usize,
+    },
     /// Ended by `exit` with this status.
     Exited(u32),
-    /// Stopped by a fault.
+    /// Stopped by a fault (a restart may be scheduled: see [`Process::deadline`]).
     Faulted(Fault),
+    /// Stopped by process `by` with `kill`.
+    Killed {
+        /// Task index of the killer.
+        by: usize,
+    },
 }
 
 impl State {
-    /// Whether the process has ended (exited or faulted) and will not run again.
+    /// Whether the process is not running and will not run unless started again.
     pub const fn is_dead(&self) -> bool {
-        matches!(self, State::Exited(_) | State::Faulted(_))
+        matches!(self, State::NotStarted | State::Exited(_) | State::Faulted(_) | State::Killed { .. })
     }
 
-    /// A short name for listings (`ready`, `blocked`, `exited`, `faulted`).
-    pub const fn name(&self) -> &'static str {
+    /// The state as `ps` reports it (`Running` is decided by the caller).
+    pub const fn public(&self) -> ProcessState {
         match self {
-            State::Ready => "ready",
-            State::Sending(_) | State::AwaitingReply { .. } | State::Receiving { .. } => "blocked",
-            State::Exited(_) => "exited",
-            State::Faulted(_) => "faulted",
+            State::NotStarted => ProcessState::NotStarted,
+            State::Ready => ProcessState::Ready,
+            State::Sending(_) | State::AwaitingReply { .. } | State::Receiving { .. } | State::Waiting { .. } => {
+                ProcessState::Blocked
+            }
+            State::Sleeping => ProcessState::Sleeping,
+            State::Faulted(_) => ProcessState::Faulted,
+            State::Exited(_) | State::Killed { .. } => ProcessState::Stopped,
         }
     }
 }
 
-/// A process: its state, its saved registers and its incarnation counter.
+/// A process: its state, saved registers, incarnation and bookkeeping.
 #[derive(Debug)]
 pub struct Process<C> {
     /// What the process is doing.
     pub state: State,
     /// Its registers while it is not running.
     pub context: C,
-    /// Incremented on every restart; part of its [`mote_abi::TaskId`].
+    /// Incremented every time it is started again; part of its [`mote_abi::TaskId`].
     pub generation: u16,
+    /// When, in clock ticks, its blocking call times out, its sleep ends or (faulted) its
+    /// restart is due.
+    pub deadline: Option<u64>,
+    /// One past the end of its heap so far.
+    pub heap_end: usize,
+    /// Faults since boot.
+    pub faults: u32,
+    /// Restarts since boot.
+    pub restarts: u32,
+    /// Start of the current fault-counting window (clock ticks), and faults in it.
+    pub window_start: u64,
+    /// Faults in the current window.
+    pub window_faults: u32,
 }
 
 impl<C: Default> Default for Process<C> {
     fn default() -> Self {
-        Self { state: State::Exited(0), context: C::default(), generation: 0 }
+        Self {
+            state: State::NotStarted,
+            context: C::default(),
+            generation: 0,
+            deadline: None,
+            heap_end: 0,
+            faults: 0,
+            restarts: 0,
+            window_start: 0,
+            window_faults: 0,
+        }
     }
 }

@@ -5,13 +5,14 @@
 //! blocks the caller; bad arguments always complete with an error code, never a panic and never a
 //! fault of the caller, except when the caller's own stack pointer is unusable.
 
-use mote_abi::{LogLevel, Sysno, SyscallError, ARG_COUNT, MAX_LOG_LEN, MAX_NAME_LEN, RESULT_COUNT};
+use mote_abi::{
+    LogLevel, ProcessRecord, Sysno, SyscallError, ARG_COUNT, MAX_LOG_LEN, MAX_NAME_LEN, RESULT_COUNT,
+};
 use mote_hal::{Arch, Board, Fault, FaultKind, UserContext};
 
 use crate::kernel::Kernel;
 use crate::log;
-use crate::process::State;
-use crate::umem::{StackedWords, UserRead};
+use crate::umem::{StackedWords, UserRead, UserWrite};
 
 /// The result registers of a call: status first.
 pub type Results = [usize; RESULT_COUNT];
@@ -30,7 +31,7 @@ pub const fn error(e: SyscallError) -> Results {
 pub(crate) enum Outcome {
     /// Completed now with these results.
     Done(Results),
-    /// The caller is blocked (or has ended); its results, if any, come later.
+    /// The caller is blocked, has ended or was restarted; its results, if any, come later.
     Pending,
 }
 
@@ -58,6 +59,28 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         }
     }
 
+    /// Gives a blocked or trapped process its syscall results and makes it ready.
+    pub(crate) fn complete(&mut self, i: usize, results: Results) {
+        let desc = &self.image.processes[i];
+        let proc = &mut self.procs[i];
+        let sp = proc.context.stack_pointer();
+        if proc.deadline.take().is_some() {
+            self.arm();
+        }
+        let proc = &mut self.procs[i];
+        match StackedWords::read(desc, sp, <A::Context as UserContext>::STACKED_WORDS) {
+            Ok(mut frame) => {
+                proc.context.set_results(frame.words_mut(), results);
+                frame.write_back();
+                proc.state = crate::process::State::Ready;
+            }
+            Err(_) => {
+                let fault = Fault { kind: FaultKind::BadStackPointer, pc: None, address: Some(sp) };
+                self.fault(i, fault);
+            }
+        }
+    }
+
     fn dispatch(&mut self, i: usize, number: usize, args: [usize; ARG_COUNT]) -> Outcome {
         let Some(sysno) = u32::try_from(number).ok().and_then(Sysno::from_u32) else {
             return Outcome::Done(error(SyscallError::UnknownSyscall));
@@ -77,28 +100,31 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
                 self.sys_panic(i, args);
                 Outcome::Pending
             }
+            Sysno::Now => self.sys_now(),
+            Sysno::SleepUntil => self.sys_sleep_until(i, args),
+            Sysno::Spawn => self.sys_spawn(i, args).into(),
+            Sysno::Kill => self.sys_kill(i, args).into(),
+            Sysno::Wait => self.sys_wait(i, args),
+            Sysno::Restart => self.sys_restart(i, args),
+            Sysno::Ps => self.sys_ps(i, args).into(),
+            Sysno::HeapGrow => self.sys_heap_grow(i, args).into(),
         }
     }
 
-    /// `log(level, ptr, len)`.
+    /// `log(level, ptr, len)`: records less severe than the process's level are dropped.
     fn sys_log(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let level = u32::try_from(args[0]).ok().and_then(LogLevel::from_u32).ok_or(SyscallError::InvalidArgument)?;
         if args[2] > MAX_LOG_LEN {
             return Err(SyscallError::TooLarge);
         }
-        let text = UserRead::new(&self.image.processes[i], args[1], args[2])?;
-        let mut buf = [0u8; MAX_LOG_LEN];
-        let n = text.read_into(&mut buf);
-        log::process_record(self.board.console(), level, self.image.processes[i].name, &buf[..n]);
+        let desc = &self.image.processes[i];
+        let text = UserRead::new(desc, args[1], args[2])?;
+        if level <= desc.log_level {
+            let mut buf = [0u8; MAX_LOG_LEN];
+            let n = text.read_into(&mut buf);
+            log::process_record(self.board.console(), level, desc.name, &buf[..n]);
+        }
         Ok(ok(0, 0, 0))
-    }
-
-    /// `exit(code)`.
-    fn sys_exit(&mut self, i: usize, code: u32) {
-        let name = self.image.processes[i].name;
-        let level = if code == 0 { LogLevel::Info } else { LogLevel::Warn };
-        self.log(level, format_args!("process '{name}' exited with status {code}"));
-        self.stop(i, State::Exited(code));
     }
 
     /// `panic(ptr, len)`: the process reports its own panic message, then is stopped as faulted.
@@ -129,5 +155,42 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             .position(|p| p.name.as_bytes() == &name[..n])
             .ok_or(SyscallError::NoSuchTask)?;
         Ok(ok(self.task_id(k).to_raw() as usize, 0, 0))
+    }
+
+    /// `ps(buf_ptr, buf_cap) -> count`.
+    fn sys_ps(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
+        let out = UserWrite::new(&self.image.processes[i], args[0], args[1])?;
+        let fits = out.len() / ProcessRecord::SIZE;
+        for k in 0..N.min(fits) {
+            let p = &self.procs[k];
+            let desc = &self.image.processes[k];
+            let mut name = [0u8; MAX_NAME_LEN];
+            name[..desc.name.len()].copy_from_slice(desc.name.as_bytes());
+            let state = if k == i { mote_abi::ProcessState::Running } else { p.state.public() };
+            let record = ProcessRecord {
+                index: k as u16,
+                generation: p.generation,
+                state,
+                priority: desc.priority.0,
+                faults: p.faults,
+                restarts: p.restarts,
+                name,
+            };
+            out.write_at(k * ProcessRecord::SIZE, &record.to_bytes());
+        }
+        Ok(ok(N, 0, 0))
+    }
+
+    /// `heap_grow(bytes) -> old_end`.
+    fn sys_heap_grow(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
+        let heap = self.image.processes[i].heap;
+        let proc = &mut self.procs[i];
+        let old = proc.heap_end;
+        let new = old.checked_add(args[0]).ok_or(SyscallError::OutOfMemory)?;
+        if new > heap.end() {
+            return Err(SyscallError::OutOfMemory);
+        }
+        proc.heap_end = new;
+        Ok(ok(old, 0, 0))
     }
 }

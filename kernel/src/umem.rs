@@ -117,11 +117,18 @@ impl UserWrite {
 
     /// Copies `data` to the start of the range; returns how many bytes were copied.
     pub fn write_from(&self, data: &[u8]) -> usize {
-        let n = self.len.min(data.len());
+        self.write_at(0, data)
+    }
+
+    /// Copies `data` to the range at `offset`; returns how many bytes were copied (none past the
+    /// end of the range).
+    pub fn write_at(&self, offset: usize, data: &[u8]) -> usize {
+        let n = self.len.saturating_sub(offset).min(data.len());
         if n > 0 {
-            // SAFETY: the range was validated as writable process memory, disjoint from the
-            // kernel's; `data` is kernel memory of at least `n` bytes.
-            unsafe { ptr::copy_nonoverlapping(data.as_ptr(), self.addr as *mut u8, n) };
+            // SAFETY: `[addr + offset, addr + offset + n)` lies inside the range (n is clamped to
+            // what remains after `offset`), which was validated as writable process memory,
+            // disjoint from the kernel's; `data` is kernel memory of at least `n` bytes.
+            unsafe { ptr::copy_nonoverlapping(data.as_ptr(), (self.addr + offset) as *mut u8, n) };
         }
         n
     }

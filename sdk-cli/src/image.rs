@@ -14,7 +14,7 @@ use anyhow::{bail, Context, Result};
 use crate::elf::{self, Elf, Sizes};
 use crate::firmware::Firmware;
 use crate::layout::{self, Layout, Need, Span};
-use crate::manifest::{Board, Image, Process};
+use crate::manifest::{Board, Image, Level, Policy, Process, Start};
 use crate::toolchain::FirmwareCargo;
 
 /// Kernel stack the build insists on beyond the kernel's statics.
@@ -122,7 +122,7 @@ pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool)
     for ((p, place), path) in image.processes.iter().zip(&current.processes).zip(&elves) {
         let elf = Elf::read(path)?;
         let (sizes, excluded) = elf.sizes(&[".stack"])?;
-        table.push(process_desc(p, place.flash, place.ram, &elf, path)?);
+        table.push(process_desc(p, &names, place.flash, place.ram, &elf, path)?);
         processes.push(BuiltProcess {
             name: p.info.name.clone(),
             priority: p.info.priority,
@@ -209,16 +209,45 @@ fn link_all(fw: &Firmware<'_>, image: &Image, layout: &Layout, dir: &Path, show_
     Ok(out)
 }
 
-/// The Rust source of one `ProcessDesc`, from the linked ELF's symbols.
-fn process_desc(p: &Process, flash: Span, ram: Span, elf: &Elf, path: &Path) -> Result<String> {
+/// A task-set mask of the named processes (names were checked when the image was loaded).
+fn task_set(names: &[String], list: &[String]) -> u32 {
+    list.iter().filter_map(|n| names.iter().position(|m| m == n)).fold(0, |mask, i| mask | 1 << i)
+}
+
+/// The Rust source of one `ProcessDesc`, from the manifest and the linked ELF's symbols.
+fn process_desc(p: &Process, names: &[String], flash: Span, ram: Span, elf: &Elf, path: &Path) -> Result<String> {
     let syms = elf.symbols()?;
     let s = |name: &str| Elf::symbol(&syms, name, path);
     let (stack_start, stack_end) = (s("__mote_stack_start")?, s("__mote_stack_end")?);
     let (data_start, data_end, data_load) = (s("__mote_data_start")?, s("__mote_data_end")?, s("__mote_data_load")?);
     let (bss_start, bss_end) = (s("__mote_bss_start")?, s("__mote_bss_end")?);
+    let heap_start = s("__mote_heap_start")?;
     let region = |base: u64, size: u64| format!("::mote_hal::Region {{ base: {base:#x}, size: {size:#x} }}");
+    let policy = match p.fault.policy {
+        Policy::Stop => "::mote_kernel::FaultPolicy::Stop".to_string(),
+        Policy::Restart => format!(
+            "::mote_kernel::FaultPolicy::Restart {{ max_restarts: {}, window_us: {}, backoff_us: {} }}",
+            p.fault.max_restarts,
+            p.fault.window_ms * 1000,
+            p.fault.backoff_ms * 1000
+        ),
+    };
+    let c = &p.capabilities;
+    let caps = format!(
+        "::mote_kernel::Capabilities {{ send: ::mote_kernel::TaskSet({:#x}), spawn: ::mote_kernel::TaskSet({:#x}), kill: ::mote_kernel::TaskSet({:#x}) }}",
+        task_set(names, &c.send),
+        task_set(names, &c.spawn),
+        task_set(names, &c.kill)
+    );
+    let level = match p.info.log {
+        Level::Error => "Error",
+        Level::Warn => "Warn",
+        Level::Info => "Info",
+        Level::Debug => "Debug",
+        Level::Trace => "Trace",
+    };
     Ok(format!(
-        "::mote_kernel::ProcessDesc {{\n        name: {:?},\n        priority: ::mote_kernel::Priority({}),\n        flash: {},\n        ram: {},\n        entry: {:#x},\n        stack: {},\n        data: {},\n        data_load: {:#x},\n        bss: {},\n    }}",
+        "::mote_kernel::ProcessDesc {{\n        name: {:?},\n        priority: ::mote_kernel::Priority({}),\n        flash: {},\n        ram: {},\n        entry: {:#x},\n        stack: {},\n        data: {},\n        data_load: {:#x},\n        bss: {},\n        heap: {},\n        start_at_boot: {},\n        fault_policy: {policy},\n        capabilities: {caps},\n        log_level: ::mote_kernel::abi::LogLevel::{level},\n    }}",
         p.info.name,
         p.info.priority,
         region(flash.base, flash.size),
@@ -228,6 +257,8 @@ fn process_desc(p: &Process, flash: Span, ram: Span, elf: &Elf, path: &Path) -> 
         region(data_start, data_end - data_start),
         data_load,
         region(bss_start, bss_end - bss_start),
+        region(heap_start, p.info.heap.0),
+        p.info.start == Start::Boot,
     ))
 }
 

@@ -257,6 +257,84 @@ pub fn find_board(sdk: &Path, name: &str) -> Result<Board> {
 #[serde(deny_unknown_fields)]
 pub struct ProcessFile {
     pub process: ProcessInfo,
+    #[serde(default)]
+    pub fault: FaultSection,
+    #[serde(default)]
+    pub capabilities: CapabilitySection,
+}
+
+/// When the kernel starts a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Start {
+    /// At boot.
+    #[default]
+    Boot,
+    /// Only when a process with the `spawn` capability starts it.
+    Manual,
+}
+
+/// Log levels accepted in manifests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Error,
+    Warn,
+    #[default]
+    Info,
+    Debug,
+    Trace,
+}
+
+/// `[fault]`: what the kernel does when the process faults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSection {
+    pub policy: Policy,
+    /// Restarts allowed at once within `window_ms` (policy `restart`).
+    #[serde(default = "default_max_restarts")]
+    pub max_restarts: u8,
+    #[serde(default = "default_window_ms")]
+    pub window_ms: u64,
+    /// First delay once `max_restarts` is spent; doubles with each further fault in the window.
+    #[serde(default = "default_backoff_ms")]
+    pub backoff_ms: u64,
+}
+
+impl Default for FaultSection {
+    fn default() -> Self {
+        Self { policy: Policy::Stop, max_restarts: default_max_restarts(), window_ms: default_window_ms(), backoff_ms: default_backoff_ms() }
+    }
+}
+
+fn default_max_restarts() -> u8 {
+    3
+}
+fn default_window_ms() -> u64 {
+    10_000
+}
+fn default_backoff_ms() -> u64 {
+    1_000
+}
+
+/// Fault policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    Stop,
+    Restart,
+}
+
+/// `[capabilities]`: what the process may do to others, by process name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilitySection {
+    #[serde(default)]
+    pub send: Vec<String>,
+    #[serde(default)]
+    pub spawn: Vec<String>,
+    #[serde(default)]
+    pub kill: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -273,6 +351,12 @@ pub struct ProcessInfo {
     pub heap: Size,
     /// RAM to reserve in all, if more than the process needs (stack + .data + .bss + heap).
     pub ram: Option<Size>,
+    /// When it starts.
+    #[serde(default)]
+    pub start: Start,
+    /// Its log records less severe than this are dropped by the kernel.
+    #[serde(default)]
+    pub log: Level,
 }
 
 fn zero_size() -> Size {
@@ -283,12 +367,16 @@ fn zero_size() -> Size {
 #[derive(Debug, Clone)]
 pub struct Process {
     pub info: ProcessInfo,
+    pub fault: FaultSection,
+    pub capabilities: CapabilitySection,
     pub dir: PathBuf,
     pub bin: String,
 }
 
 /// Highest priority number accepted.
 pub const MAX_PRIORITY: u8 = 31;
+/// Most processes in one image.
+pub const MAX_PROCESSES: usize = 32;
 /// Smallest stack accepted.
 pub const MIN_STACK: u64 = 256;
 
@@ -301,6 +389,9 @@ impl Process {
         }
         let file: ProcessFile = load(&manifest)?;
         let info = file.process;
+        if file.fault.policy == Policy::Restart && file.fault.window_ms == 0 {
+            return Err(field_error(&manifest, "fault.window_ms", "must be more than 0"));
+        }
         let name_ok = (1..=16).contains(&info.name.len())
             && info.name.starts_with(|c: char| c.is_ascii_lowercase())
             && info.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
@@ -330,7 +421,7 @@ impl Process {
             Some(_) => bail!("{}: field `bin`: a process crate must have exactly one [[bin]]", cargo_toml.display()),
             None => cargo.package.name.clone(),
         };
-        Ok(Process { info, dir: dir.to_path_buf(), bin })
+        Ok(Process { info, fault: file.fault, capabilities: file.capabilities, dir: dir.to_path_buf(), bin })
     }
 }
 
@@ -391,6 +482,9 @@ pub struct Expect {
     /// Seconds before the run is killed and the test fails.
     #[serde(default = "default_timeout")]
     pub timeout: u64,
+    /// Run only on boards whose protection unit isolates processes.
+    #[serde(default)]
+    pub isolation: bool,
 }
 
 fn all_boards_list() -> Vec<String> {
@@ -436,6 +530,24 @@ impl Image {
                 return Err(field_error(path, &format!("image.processes[{k}]"), format!("a second process named \"{}\"", p.info.name)));
             }
             processes.push(p);
+        }
+        if processes.len() > MAX_PROCESSES {
+            return Err(field_error(path, "image.processes", format!("{} processes; an image holds at most {MAX_PROCESSES}", processes.len())));
+        }
+        for p in &processes {
+            let c = &p.capabilities;
+            for (field, list) in [("send", &c.send), ("spawn", &c.spawn), ("kill", &c.kill)] {
+                for (k, name) in list.iter().enumerate() {
+                    if !names.contains(name) {
+                        let known: Vec<&str> = names.iter().map(|s| s.as_str()).collect();
+                        return Err(field_error(
+                            &p.dir.join("process.toml"),
+                            &format!("capabilities.{field}[{k}]"),
+                            format!("no process named \"{name}\" in image '{}' ({} has: {})", file.image.name, path.display(), known.join(", ")),
+                        ));
+                    }
+                }
+            }
         }
         if let Some(expect) = &file.expect {
             let placeholder = regex_lite::Regex::new(r"\$\{[a-z_]+\}").expect("valid");

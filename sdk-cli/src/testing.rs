@@ -89,7 +89,9 @@ pub fn qemu_tests(sdk: &Path) -> Result<Vec<PathBuf>> {
 
 /// Whether a test's `expect.boards` selects `board`.
 pub fn selects(expect: &Expect, board: &Board) -> bool {
-    expect.boards.iter().any(|b| b == board.name() || (b == "all" && board.file.board.status == "qemu"))
+    let isolating = board.file.protection.unit != "none";
+    (isolating || !expect.isolation)
+        && expect.boards.iter().any(|b| b == board.name() || (b == "all" && board.file.board.status == "qemu"))
 }
 
 /// Checks a captured run against expectations; returns the problems found.
@@ -239,6 +241,7 @@ mod tests {
             output: output.iter().map(|s| s.to_string()).collect(),
             absent: absent.iter().map(|s| s.to_string()).collect(),
             timeout: 5,
+            isolation: false,
         }
     }
 

@@ -10,7 +10,7 @@ use mote_abi::{Sysno, ARG_COUNT, RESULT_COUNT};
 #[inline(always)]
 pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
     let (r0, r1, r2, r3);
-    // SAFETY: `svc 0` traps to the kernel, which reads r0..r5 and r12, writes r0..r3 and
+    // SAFETY: `svc 0` traps to the kernel, which reads r0..r5, r8 and r12, writes r0..r3 and
     // preserves every other register; memory the kernel writes is only what `args` designate,
     // which the callers pass as `&mut` buffers.
     unsafe {
@@ -22,6 +22,7 @@ pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
             inout("r3") args[3] => r3,
             in("r4") args[4],
             in("r5") args[5],
+            in("r8") args[6],
             in("r12") n as usize,
             options(nostack)
         )
@@ -34,7 +35,7 @@ pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
 #[inline(always)]
 pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
     let (a0, a1, a2, a3);
-    // SAFETY: `ecall` traps to the kernel, which reads a0..a5 and a7, writes a0..a3 and preserves
+    // SAFETY: `ecall` traps to the kernel, which reads a0..a7, writes a0..a3 and preserves
     // every other register; memory the kernel writes is only what `args` designate.
     unsafe {
         core::arch::asm!(
@@ -45,6 +46,7 @@ pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
             inout("a3") args[3] => a3,
             in("a4") args[4],
             in("a5") args[5],
+            in("a6") args[6],
             in("a7") n as usize,
             options(nostack)
         )

@@ -19,24 +19,37 @@
 //! ```
 //!
 //! When the entry function returns, the process exits with status 0. A panic is reported to the
-//! kernel, which logs the message and stops the process as faulted.
+//! kernel, which logs the message and stops the process as faulted (then applies the process's
+//! fault policy).
+//!
+//! With the `heap` feature, the library provides a global allocator whose heap grows, by
+//! syscall, within the `heap` quota of `process.toml`; `extern crate alloc;` then gives `Box`,
+//! `Vec` and friends. [`pool::Pool`] is a fixed-block alternative with no heap at all.
 
 #![no_std]
 
 mod arch;
+#[cfg(feature = "heap")]
+pub mod heap;
 mod ipc;
+pub mod lifecycle;
 mod logging;
+pub mod pool;
 mod start;
+pub mod time;
 
-pub use ipc::{find, receive, reply, send, Message, TaskId};
+pub use core::time::Duration;
+pub use ipc::{find, receive, receive_timeout, reply, send, send_timeout, Message, TaskId};
+pub use lifecycle::{kill, ps, restart, spawn, wait, wait_timeout, Ending};
 pub use logging::{log, log_fmt};
-pub use mote_abi::{LogLevel, SyscallError, MAX_LOG_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN};
+pub use mote_abi::{LogLevel, ProcessRecord, ProcessState, SyscallError, MAX_LOG_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN};
+pub use time::{now, sleep, sleep_until};
 
 use mote_abi::Sysno;
 
 /// Ends this process with `code` (0 means success).
 pub fn exit(code: u32) -> ! {
-    arch::syscall(Sysno::Exit, [code as usize, 0, 0, 0, 0, 0]);
+    arch::syscall(Sysno::Exit, [code as usize, 0, 0, 0, 0, 0, 0]);
     // The kernel never resumes a process that exited.
     loop {
         core::hint::spin_loop();
@@ -45,7 +58,15 @@ pub fn exit(code: u32) -> ! {
 
 /// Lets another ready process of the same priority run.
 pub fn yield_now() {
-    arch::syscall(Sysno::Yield, [0; 6]);
+    arch::syscall(Sysno::Yield, [0; 7]);
+}
+
+/// A timeout argument from an optional duration (`None`: wait forever).
+fn timeout(d: Option<Duration>) -> usize {
+    match d {
+        None => mote_abi::Timeout::NEVER.0 as usize,
+        Some(d) => d.as_micros().min(u128::from(u32::MAX - 1)) as usize,
+    }
 }
 
 /// Turns result register 0 into a `Result`.

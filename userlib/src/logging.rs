@@ -40,7 +40,7 @@ impl<const N: usize> fmt::Write for Buffer<N> {
 /// Writes one log record (at most [`MAX_LOG_LEN`] bytes; longer text is cut).
 pub fn log(level: LogLevel, text: &str) {
     let n = text.len().min(MAX_LOG_LEN);
-    crate::arch::syscall(Sysno::Log, [level as usize, text.as_ptr() as usize, n, 0, 0, 0]);
+    crate::arch::syscall(Sysno::Log, [level as usize, text.as_ptr() as usize, n, 0, 0, 0, 0]);
 }
 
 /// Formats and writes one log record; used by the logging macros.
@@ -48,7 +48,7 @@ pub fn log_fmt(level: LogLevel, args: fmt::Arguments<'_>) {
     let mut buf = Buffer::<MAX_LOG_LEN>::new();
     let _ = fmt::write(&mut buf, args);
     let text = buf.as_bytes();
-    crate::arch::syscall(Sysno::Log, [level as usize, text.as_ptr() as usize, text.len(), 0, 0, 0]);
+    crate::arch::syscall(Sysno::Log, [level as usize, text.as_ptr() as usize, text.len(), 0, 0, 0, 0]);
 }
 
 /// Logs at error level: `mote::error!("disk full: {}", path)`.

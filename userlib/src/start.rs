@@ -29,7 +29,7 @@ fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
         None => core::fmt::write(&mut buf, format_args!("panicked: {}", info.message())),
     };
     let text = buf.as_bytes();
-    crate::arch::syscall(Sysno::Panic, [text.as_ptr() as usize, text.len(), 0, 0, 0, 0]);
+    crate::arch::syscall(Sysno::Panic, [text.as_ptr() as usize, text.len(), 0, 0, 0, 0, 0]);
     loop {
         core::hint::spin_loop();
     }

@@ -53,6 +53,7 @@ impl UserContext for CortexMContext {
     }
 
     fn syscall(&self, stacked: &[usize]) -> (usize, [usize; mote_abi::ARG_COUNT]) {
+        // Arguments 4, 5 and 6 are in r4, r5 and r8.
         let args = [
             stacked[frame::R0],
             stacked[frame::R0 + 1],
@@ -60,6 +61,7 @@ impl UserContext for CortexMContext {
             stacked[frame::R0 + 3],
             self.callee_saved[0] as usize,
             self.callee_saved[1] as usize,
+            self.callee_saved[4] as usize,
         ];
         (stacked[frame::R12], args)
     }
@@ -70,5 +72,17 @@ impl UserContext for CortexMContext {
 
     fn program_counter(&self, stacked: &[usize]) -> usize {
         stacked[frame::PC]
+    }
+
+    fn registers(&self, stacked: &[usize], f: &mut dyn FnMut(&'static str, usize)) {
+        const STACKED: [&str; 8] = ["r0", "r1", "r2", "r3", "r12", "lr", "pc", "xpsr"];
+        const SAVED: [&str; 8] = ["r4", "r5", "r6", "r7", "r8", "r9", "r10", "r11"];
+        for (name, value) in STACKED.iter().zip(stacked) {
+            f(name, *value);
+        }
+        for (name, value) in SAVED.iter().zip(&self.callee_saved) {
+            f(name, *value as usize);
+        }
+        f("sp", self.psp as usize);
     }
 }

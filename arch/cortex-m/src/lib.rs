@@ -26,6 +26,7 @@
 
 mod context;
 mod fault;
+mod irq;
 mod mpu;
 pub mod semihosting;
 mod switch;
@@ -98,6 +99,18 @@ impl Arch for CortexM {
     }
 
     fn wait_for_interrupt(&mut self) {
-        cortex_m::asm::wfi();
+        irq::wait();
+    }
+
+    fn take_interrupt(&mut self) -> Option<u32> {
+        irq::take()
+    }
+
+    fn enable_interrupt(&mut self, irq: u32) {
+        irq::enable(irq);
+    }
+
+    fn interrupt_pending(&self) -> bool {
+        irq::any()
     }
 }

@@ -14,7 +14,6 @@ use crate::context::CortexMContext;
 /// The process made a syscall.
 pub const TRAP_SYSCALL: u32 = 1;
 /// An interrupt arrived while the process ran.
-#[allow(dead_code)]
 pub const TRAP_INTERRUPT: u32 = 2;
 /// The process faulted; the fault status registers say how.
 pub const TRAP_FAULT: u32 = 3;
@@ -50,7 +49,7 @@ unsafe extern "C" fn switch_to_user(ctx: *mut CortexMContext) -> u32 {
 
 /// Shared tail of every handler taken from a process: `r0` = reason. Writes the reason into the
 /// kernel's stacked `r0`, restores privilege and returns to the kernel's Thread mode on MSP.
-macro_rules! trap_to_kernel {
+macro_rules! trap_to_kernel_asm {
     () => {
         concat!(
             "mrs r1, msp\n",
@@ -63,6 +62,8 @@ macro_rules! trap_to_kernel {
         )
     };
 }
+
+pub(crate) use trap_to_kernel_asm;
 
 /// Branches to the local label `1` if the exception was taken from a process (PSP), that is if
 /// bit 2 of EXC_RETURN in `lr` is set. Uses only ARMv6-M instructions.
@@ -87,7 +88,7 @@ unsafe extern "C" fn SVCall() {
         "bx r0",
         "1:",
         "movs r0, #{reason}",
-        trap_to_kernel!(),
+        trap_to_kernel_asm!(),
         reason = const TRAP_SYSCALL,
     )
 }
@@ -106,7 +107,7 @@ macro_rules! fault_handler {
                 "b {kernel_fault}",
                 "1:",
                 "movs r0, #{reason}",
-                trap_to_kernel!(),
+                trap_to_kernel_asm!(),
                 reason = const TRAP_FAULT,
                 kernel_fault = sym crate::fault::kernel_fault,
             )
@@ -118,14 +119,3 @@ fault_handler!(MemoryManagement);
 fault_handler!(BusFault);
 fault_handler!(UsageFault);
 fault_handler!(HardFault);
-
-/// Any exception or interrupt without its own handler. Mote enables no interrupt the kernel
-/// does not handle, and processes cannot reach the NVIC (it is privileged), so arriving here is a
-/// kernel bug: stop with a report naming the exception.
-#[unsafe(no_mangle)]
-extern "C" fn DefaultHandler() {
-    let ipsr: u32;
-    // SAFETY: reading IPSR has no side effects.
-    unsafe { core::arch::asm!("mrs {}, ipsr", out(reg) ipsr) };
-    panic!("unexpected exception {} (IRQ {})", ipsr & 0x1ff, (ipsr & 0x1ff) as i32 - 16);
-}

@@ -59,4 +59,15 @@ impl UserContext for RiscvContext {
     fn program_counter(&self, _stacked: &[usize]) -> usize {
         self.pc as usize
     }
+
+    fn registers(&self, _stacked: &[usize], f: &mut dyn FnMut(&'static str, usize)) {
+        const NAMES: [&str; 31] = [
+            "ra", "sp", "gp", "tp", "t0", "t1", "t2", "s0", "s1", "a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "s2",
+            "s3", "s4", "s5", "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
+        ];
+        f("pc", self.pc as usize);
+        for (name, value) in NAMES.iter().zip(&self.regs) {
+            f(name, *value as usize);
+        }
+    }
 }

@@ -41,8 +41,13 @@ pub struct RiscvArch {
 
 impl RiscvArch {
     /// Takes over the hart: detects the PMP and clears its entries.
+    /// Enables the machine timer interrupt for user mode (the kernel itself runs with
+    /// `mstatus.MIE` clear and only wakes from `wfi` on it).
     pub fn new() -> Self {
         let misa = riscv::register::misa::try_read().map(|m| m.bits()).unwrap_or(0);
+        // SAFETY: setting MTIE only lets the machine timer interrupt U-mode (and wake `wfi`);
+        // M-mode keeps interrupts globally disabled.
+        unsafe { riscv::register::mie::set_mtimer() };
         Self { pmp: pmp::Pmp::new(), misa }
     }
 }
@@ -123,6 +128,21 @@ impl Arch for RiscvArch {
     }
 
     fn wait_for_interrupt(&mut self) {
+        // With mstatus.MIE clear, `wfi` returns once an enabled interrupt is pending (at once if
+        // one already is) without taking it: the kernel then checks its deadlines.
         riscv::asm::wfi();
+    }
+
+    fn take_interrupt(&mut self) -> Option<u32> {
+        // Only the machine timer is enabled, and it is not an interrupt-controller line.
+        None
+    }
+
+    fn enable_interrupt(&mut self, _irq: u32) {}
+
+    fn interrupt_pending(&self) -> bool {
+        let mip = riscv::register::mip::read().bits();
+        let mie = riscv::register::mie::read().bits();
+        mip & mie != 0
     }
 }

@@ -1,5 +1,5 @@
-//! The Mote kernel for QEMU's MPS2 AN385 board (Cortex-M3): console on CMSDK UART0, exit through
-//! semihosting.
+//! The Mote kernel for QEMU's MPS2 AN385 board (Cortex-M3): console on CMSDK UART0, clock on
+//! CMSDK TIMER0 and TIMER1, exit through semihosting.
 
 #![no_std]
 #![no_main]
@@ -7,6 +7,7 @@
 use core::fmt::Write;
 
 use mote_arch_cortex_m::{cortex_m, cortex_m_rt::entry, semihosting, CortexM};
+use mote_driver_cmsdk_timer::{CmsdkClock, CmsdkTimer};
 use mote_driver_cmsdk_uart::CmsdkUart;
 use mote_hal::{Board, ExitStatus, Mmio};
 use mote_kernel::{log::ConsoleWriter, Kernel};
@@ -18,6 +19,11 @@ mod layout {
 
 /// UART0 in the AN385 memory map.
 const UART0: usize = 0x4000_4000;
+/// TIMER0 and TIMER1, and their interrupt lines.
+const TIMER0: (usize, u32) = (0x4000_0000, 8);
+const TIMER1: (usize, u32) = (0x4000_1000, 9);
+/// The APB clock that drives the timers (QEMU models the FPGA's 25 MHz).
+const APB_HZ: u32 = 25_000_000;
 /// Exit code after a kernel panic.
 const EXIT_KERNEL_PANIC: u32 = 4;
 
@@ -28,12 +34,22 @@ fn uart0() -> CmsdkUart {
     CmsdkUart::new(regs, 16)
 }
 
+fn clock() -> CmsdkClock {
+    // SAFETY: TIMER0's and TIMER1's register blocks in the AN385 memory map, used only by the clock.
+    let (t0, t1) = unsafe {
+        (Mmio::new(TIMER0.0, CmsdkTimer::REGISTERS_LEN), Mmio::new(TIMER1.0, CmsdkTimer::REGISTERS_LEN))
+    };
+    CmsdkClock::new(CmsdkTimer::new(t0, TIMER0.1), CmsdkTimer::new(t1, TIMER1.1), APB_HZ)
+}
+
 struct Mps2An385 {
     console: CmsdkUart,
+    clock: CmsdkClock,
 }
 
 impl Board for Mps2An385 {
     type Console = CmsdkUart;
+    type Clock = CmsdkClock;
 
     fn name(&self) -> &'static str {
         "qemu-mps2-an385"
@@ -41,6 +57,10 @@ impl Board for Mps2An385 {
 
     fn console(&mut self) -> &mut CmsdkUart {
         &mut self.console
+    }
+
+    fn clock(&mut self) -> &mut CmsdkClock {
+        &mut self.clock
     }
 
     fn exit(&mut self, status: ExitStatus) -> ! {
@@ -55,7 +75,7 @@ impl Board for Mps2An385 {
 fn main() -> ! {
     let Some(p) = cortex_m::Peripherals::take() else { panic!("core peripherals already taken") };
     let arch = CortexM::new(p.MPU, p.SCB);
-    Kernel::new(arch, Mps2An385 { console: uart0() }, &layout::IMAGE).run()
+    Kernel::new(arch, Mps2An385 { console: uart0(), clock: clock() }, &layout::IMAGE).run()
 }
 
 #[panic_handler]

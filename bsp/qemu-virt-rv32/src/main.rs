@@ -1,5 +1,5 @@
-//! The Mote kernel for QEMU's 32-bit RISC-V `virt` machine: console on the NS16550 UART, exit
-//! through the SiFive test device.
+//! The Mote kernel for QEMU's 32-bit RISC-V `virt` machine: console on the NS16550 UART, clock on
+//! the CLINT machine timer, exit through the SiFive test device.
 
 #![no_std]
 #![no_main]
@@ -8,6 +8,7 @@ use core::fmt::Write;
 
 use mote_arch_riscv::RiscvArch;
 use mote_driver_ns16550::Ns16550;
+use mote_driver_riscv_clint::ClintClock;
 use mote_hal::{Board, ExitStatus, Mmio};
 use mote_kernel::{log::ConsoleWriter, Kernel};
 
@@ -18,6 +19,9 @@ mod layout {
 
 /// UART0 in the `virt` memory map.
 const UART0: usize = 0x1000_0000;
+/// The CLINT, and the frequency of its `mtime` on `virt`.
+const CLINT: usize = 0x0200_0000;
+const MTIME_HZ: u32 = 10_000_000;
 /// The SiFive test device ("finisher"): writing to it ends the emulation.
 const TEST_DEVICE: usize = 0x0010_0000;
 /// Finisher command: exit with status 0.
@@ -48,10 +52,12 @@ fn finish(status: ExitStatus) -> ! {
 
 struct VirtRv32 {
     console: Ns16550,
+    clock: ClintClock,
 }
 
 impl Board for VirtRv32 {
     type Console = Ns16550;
+    type Clock = ClintClock;
 
     fn name(&self) -> &'static str {
         "qemu-virt-rv32"
@@ -61,13 +67,19 @@ impl Board for VirtRv32 {
         &mut self.console
     }
 
+    fn clock(&mut self) -> &mut ClintClock {
+        &mut self.clock
+    }
+
     fn exit(&mut self, status: ExitStatus) -> ! {
         finish(status)
     }
 }
 
 fn main() -> ! {
-    Kernel::new(RiscvArch::new(), VirtRv32 { console: uart0() }, &layout::IMAGE).run()
+    // SAFETY: the CLINT's register block in the `virt` memory map, used only by the clock.
+    let clock = ClintClock::new(unsafe { Mmio::new(CLINT, ClintClock::REGISTERS_LEN) }, MTIME_HZ);
+    Kernel::new(RiscvArch::new(), VirtRv32 { console: uart0(), clock }, &layout::IMAGE).run()
 }
 
 mote_arch_riscv::entry!(main);

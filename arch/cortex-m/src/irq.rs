@@ -1,0 +1,96 @@
+//! Device interrupts: recorded and masked in the handler, serviced by the kernel.
+//!
+//! Every device interrupt enters [`DefaultHandler`] (cortex-m-rt routes all of them there). It
+//! masks the line at the NVIC and sets its bit in [`PENDING`]; if a process was running, it then
+//! returns to the kernel like any other trap. The kernel takes the bits later with interrupts
+//! masked (`cpsid i`), so no bit is lost between its read and its write.
+
+use core::arch::naked_asm;
+use core::sync::atomic::{AtomicU32, Ordering};
+
+use cortex_m::peripheral::NVIC;
+
+use crate::switch::TRAP_INTERRUPT;
+
+/// IRQ lines covered (cortex-m-rt's vector table has 240).
+const LINES: usize = 256;
+
+/// One bit per IRQ line that fired and has not been taken by the kernel yet.
+static PENDING: [AtomicU32; LINES / 32] = [const { AtomicU32::new(0) }; LINES / 32];
+
+/// Called from the handler with IPSR: masks the line and records it.
+extern "C" fn record(ipsr: u32) {
+    let exception = ipsr & 0x1ff;
+    if exception < 16 {
+        panic!("unexpected exception {exception}");
+    }
+    let irq = (exception - 16) as usize;
+    // SAFETY: writing ICER only masks the line; the kernel unmasks it after servicing.
+    unsafe { (*NVIC::PTR).icer[irq / 32].write(1 << (irq % 32)) };
+    // Handlers do not preempt each other (equal priority) and the kernel clears bits only with
+    // interrupts masked, so a plain read-modify-write is safe here (ARMv6-M has no atomic RMW).
+    let word = &PENDING[irq / 32];
+    word.store(word.load(Ordering::Relaxed) | 1 << (irq % 32), Ordering::Release);
+}
+
+/// Any exception or interrupt without its own handler. For device interrupts: record and mask
+/// the line; if a process was running, return to the kernel (reason: interrupt).
+#[unsafe(naked)]
+#[unsafe(no_mangle)]
+unsafe extern "C" fn DefaultHandler() {
+    naked_asm!(
+        "push {{r0, lr}}",
+        "mrs r0, ipsr",
+        "bl {record}",
+        "pop {{r0, r1}}",
+        "mov lr, r1",
+        "mov r0, lr",
+        "movs r1, #4",
+        "tst r0, r1",
+        "bne 1f",
+        // From the kernel: it will see the pending bit.
+        "bx lr",
+        "1:",
+        "movs r0, #{reason}",
+        crate::switch::trap_to_kernel_asm!(),
+        record = sym record,
+        reason = const TRAP_INTERRUPT,
+    )
+}
+
+/// Takes one recorded interrupt line.
+pub fn take() -> Option<u32> {
+    cortex_m::interrupt::free(|_| {
+        for (w, word) in PENDING.iter().enumerate() {
+            let bits = word.load(Ordering::Acquire);
+            if bits != 0 {
+                let bit = bits.trailing_zeros();
+                word.store(bits & !(1 << bit), Ordering::Relaxed);
+                return Some(w as u32 * 32 + bit);
+            }
+        }
+        None
+    })
+}
+
+/// Whether any line is recorded.
+pub fn any() -> bool {
+    PENDING.iter().any(|w| w.load(Ordering::Relaxed) != 0)
+}
+
+/// Unmasks `irq` at the NVIC.
+pub fn enable(irq: u32) {
+    let irq = irq as usize % LINES;
+    // SAFETY: unmasking a line whose handler is `DefaultHandler`, which only records it.
+    unsafe { (*NVIC::PTR).iser[irq / 32].write(1 << (irq % 32)) };
+}
+
+/// Sleeps until an interrupt is pending, unless one is recorded already. Interrupts are masked
+/// around the check so one arriving in between still wakes the `wfi`.
+pub fn wait() {
+    cortex_m::interrupt::free(|_| {
+        if !any() {
+            cortex_m::asm::wfi();
+        }
+    });
+}
