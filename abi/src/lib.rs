@@ -85,8 +85,9 @@ pub enum Sysno {
     /// `restart(task) -> task`: stop and start a process afresh (needs both `spawn` and `kill`
     /// for it, or is the caller itself). Returns its new identifier.
     Restart = 14,
-    /// `ps(buf_ptr, buf_cap) -> count`: fill `buf` with [`ProcessRecord`]s, one per process
-    /// (as many as fit); returns the number of processes in the image.
+    /// `ps(buf_ptr, buf_cap, first) -> count`: fill `buf` with [`ProcessRecord`]s of the
+    /// processes from task index `first` on (as many as fit); returns the number of processes
+    /// in the image.
     Ps = 15,
     /// `heap_grow(bytes) -> old_end`: extend the caller's heap within its quota.
     HeapGrow = 16,

@@ -84,4 +84,9 @@ pub trait Arch {
     /// Whether an interrupt is waiting for [`Arch::take_interrupt`] (cheap: called before
     /// every process switch).
     fn interrupt_pending(&self) -> bool;
+
+    /// Test support: executes an undefined instruction in privileged mode, so that tests can
+    /// check how a fault of the kernel itself is reported. Reached only in kernels built with the
+    /// `fault-injection` feature of `mote-kernel`.
+    fn provoke_kernel_fault(&mut self);
 }

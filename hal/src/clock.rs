@@ -20,7 +20,8 @@ pub trait Clock {
     fn interrupts(&self) -> &[u32];
 
     /// Called when the clock's interrupt fired: do the driver's bookkeeping (a counter wrap, an
-    /// expired alarm) and clear the interrupt at the device.
+    /// expired alarm) and clear the interrupt at the device. Must not re-arm an alarm whose time
+    /// has come (the kernel handles the deadline next, then sets the following alarm).
     fn on_interrupt(&mut self);
 }
 

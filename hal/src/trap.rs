@@ -48,6 +48,9 @@ pub enum FaultKind {
     Unaligned,
     /// A breakpoint instruction with no debugger attached.
     Breakpoint,
+    /// A fault the CPU escalated to its catch-all handler without saying why (Cortex-M
+    /// HardFault, FORCED; for instance a breakpoint with no debugger).
+    HardFault,
     /// The process reported a panic of its own (a software fault).
     Panic,
     /// The process trapped with its stack pointer misaligned or outside its memory.
@@ -70,6 +73,7 @@ impl FaultKind {
             Self::DivideByZero => "divide by zero",
             Self::Unaligned => "unaligned access",
             Self::Breakpoint => "breakpoint",
+            Self::HardFault => "hard fault",
             Self::Panic => "panic",
             Self::BadStackPointer => "bad stack pointer (misaligned, or outside process memory)",
             Self::Other(_) => "unclassified fault",

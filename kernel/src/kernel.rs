@@ -16,6 +16,9 @@ const EXIT_BAD_IMAGE: u8 = 3;
 const EXIT_DEADLOCK: u8 = 2;
 /// Exit code when a process faulted or exited with a non-zero status.
 const EXIT_PROCESS_FAILED: u8 = 1;
+/// Interrupts taken per pass: a device that keeps interrupting cannot keep the kernel from
+/// handling deadlines and running processes.
+const MAX_INTERRUPTS_PER_PASS: usize = 32;
 
 /// The kernel: the CPU, the board, the image and the run-time state of its `N` processes.
 pub struct Kernel<A: Arch, B: Board, const N: usize> {
@@ -109,7 +112,8 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
     /// Takes every recorded interrupt, lets the clock do its bookkeeping, then wakes whatever
     /// deadlines have passed.
     pub(crate) fn service_interrupts(&mut self) {
-        while let Some(irq) = self.arch.take_interrupt() {
+        for _ in 0..MAX_INTERRUPTS_PER_PASS {
+            let Some(irq) = self.arch.take_interrupt() else { break };
             if self.board.clock().interrupts().contains(&irq) {
                 self.board.clock().on_interrupt();
                 self.arch.enable_interrupt(irq);

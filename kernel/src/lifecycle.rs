@@ -20,6 +20,9 @@ use crate::umem::{self, StackedWords};
 
 /// Most a crash-loop backoff grows: 64 times the configured backoff.
 const MAX_BACKOFF_SHIFT: u32 = 6;
+/// A data fault this close below the stack's base is taken for a stack overflow (the stack sits
+/// at the bottom of the process's RAM, so overflowing it runs into the memory below).
+const STACK_GUARD: usize = 4096;
 
 impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
     /// Starts process `i` afresh: RAM initialised, registers set to enter at its entry point with
@@ -98,6 +101,12 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             if let Some(frame) = &frame {
                 fault.pc = Some(self.procs[i].context.program_counter(frame.words()));
             }
+        }
+        let sp = self.procs[i].context.stack_pointer();
+        let below_stack = |a: usize| a < desc.stack.base && a >= desc.stack.base.saturating_sub(STACK_GUARD);
+        let data_fault = matches!(fault.kind, FaultKind::DataAccess | FaultKind::LoadAccess | FaultKind::StoreAccess);
+        if data_fault && (below_stack(sp) || fault.address.is_some_and(below_stack)) {
+            fault.kind = FaultKind::StackOverflow;
         }
         let name = desc.name;
         let report = FaultReport(fault);

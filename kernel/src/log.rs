@@ -27,6 +27,16 @@ pub fn kernel_record<W: embedded_io::Write>(console: &mut W, level: LogLevel, ar
     let _ = fmt::write(&mut w, format_args!("[{} kernel] {}\n", level.tag(), args));
 }
 
+/// Writes the report of a kernel panic (one line: location and message). Board packages call it
+/// from their panic handler, on a console they take over for good.
+pub fn panic_record<W: embedded_io::Write>(console: &mut W, info: &core::panic::PanicInfo<'_>) {
+    let mut w = ConsoleWriter(console);
+    let _ = match info.location() {
+        Some(at) => fmt::write(&mut w, format_args!("[ERROR kernel] panic at {}:{}: {}\n", at.file(), at.line(), info.message())),
+        None => fmt::write(&mut w, format_args!("[ERROR kernel] panic: {}\n", info.message())),
+    };
+}
+
 /// Writes one record sent by process `tag`, escaping what it must.
 pub fn process_record<W: embedded_io::Write>(console: &mut W, level: LogLevel, tag: &str, text: &[u8]) {
     let mut w = ConsoleWriter(console);

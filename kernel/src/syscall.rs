@@ -14,6 +14,10 @@ use crate::kernel::Kernel;
 use crate::log;
 use crate::umem::{StackedWords, UserRead, UserWrite};
 
+/// Test-only syscall number (feature `fault-injection`): makes the kernel itself fault.
+#[cfg(feature = "fault-injection")]
+pub const FAULT_INJECTION_SYSCALL: usize = 0x7f00;
+
 /// The result registers of a call: status first.
 pub type Results = [usize; RESULT_COUNT];
 
@@ -82,6 +86,10 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
     }
 
     fn dispatch(&mut self, i: usize, number: usize, args: [usize; ARG_COUNT]) -> Outcome {
+        #[cfg(feature = "fault-injection")]
+        if number == FAULT_INJECTION_SYSCALL {
+            self.arch.provoke_kernel_fault();
+        }
         let Some(sysno) = u32::try_from(number).ok().and_then(Sysno::from_u32) else {
             return Outcome::Done(error(SyscallError::UnknownSyscall));
         };
@@ -157,11 +165,12 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         Ok(ok(self.task_id(k).to_raw() as usize, 0, 0))
     }
 
-    /// `ps(buf_ptr, buf_cap) -> count`.
+    /// `ps(buf_ptr, buf_cap, first) -> count`.
     fn sys_ps(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let out = UserWrite::new(&self.image.processes[i], args[0], args[1])?;
         let fits = out.len() / ProcessRecord::SIZE;
-        for k in 0..N.min(fits) {
+        let first = args[2].min(N);
+        for (slot, k) in (first..N).take(fits).enumerate() {
             let p = &self.procs[k];
             let desc = &self.image.processes[k];
             let mut name = [0u8; MAX_NAME_LEN];
@@ -176,7 +185,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
                 restarts: p.restarts,
                 name,
             };
-            out.write_at(k * ProcessRecord::SIZE, &record.to_bytes());
+            out.write_at(slot * ProcessRecord::SIZE, &record.to_bytes());
         }
         Ok(ok(N, 0, 0))
     }

@@ -168,6 +168,9 @@ impl Arch for FakeArch {
     fn interrupt_pending(&self) -> bool {
         false
     }
+    fn provoke_kernel_fault(&mut self) {
+        panic!("kernel fault provoked");
+    }
 }
 
 struct FakeClock(Rc<FakeTime>);
@@ -733,6 +736,18 @@ fn ps_lists_every_process_with_state_and_counters() {
     assert_eq!((rec(0).name_str(), rec(0).state), ("a", ProcessState::Running));
     assert_eq!((rec(1).name_str(), rec(1).state, rec(1).priority), ("b", ProcessState::Sleeping, 1));
     assert_eq!(rec(2).state, ProcessState::NotStarted);
+}
+
+#[test]
+fn ps_starts_at_the_given_index() {
+    let lister = vec![Call(Sysno::Ps, vec![Ram(300), Val(64), Val(2)]), Call(Sysno::Ps, vec![Ram(400), Val(64), Val(usize::MAX)])];
+    let mut s = sim([1, 1, 1], [lister, idle(), idle()]);
+    s.run();
+    assert_eq!(s.results(0)[0], [0, 3, 0, 0]);
+    let bytes = s.ram(0, 300, 64);
+    assert_eq!(ProcessRecord::from_bytes(bytes[..32].try_into().unwrap()).unwrap().name_str(), "c");
+    assert_eq!(&bytes[32..64], &[0; 32], "only one record from index 2");
+    assert_eq!(s.ram(0, 400, 64), [0; 64], "a start past the end writes nothing");
 }
 
 #[test]

@@ -31,14 +31,16 @@ pub struct Firmware<'a> {
 }
 
 impl Firmware<'_> {
-    /// Runs `cargo <subcommand>` for the crate at `manifest`, with `extra` after `--` (for
-    /// `cargo rustc`) and `envs`; returns the path of the executable it produced.
+    /// Runs `cargo <subcommand>` for the crate at `manifest` with `features`, `rustc_args` after
+    /// `--` (for `cargo rustc`) and `envs`; returns the path of the executable it produced.
+    #[allow(clippy::too_many_arguments)]
     fn run(
         &self,
         subcommand: &str,
         manifest: &Path,
         bin: &str,
-        extra: &[String],
+        features: &[String],
+        rustc_args: &[String],
         envs: &[(&str, &Path)],
         show_errors: bool,
     ) -> Result<PathBuf> {
@@ -57,8 +59,11 @@ impl Firmware<'_> {
         if !self.verbose {
             cmd.arg("--quiet");
         }
-        if !extra.is_empty() {
-            cmd.arg("--").args(extra);
+        if !features.is_empty() {
+            cmd.arg("--features").arg(features.join(","));
+        }
+        if !rustc_args.is_empty() {
+            cmd.arg("--").args(rustc_args);
         }
         for (k, v) in envs {
             cmd.env(k, v);
@@ -96,11 +101,13 @@ impl Firmware<'_> {
             "-C".to_string(),
             "link-arg=--nmagic".to_string(),
         ];
-        self.run("rustc", manifest, bin, &extra, &[], show_errors)
+        self.run("rustc", manifest, bin, &[], &extra, &[], show_errors)
     }
 
-    /// Builds the kernel of the board package at `manifest` for the layout in `layout_dir`.
-    pub fn build_kernel(&self, manifest: &Path, layout_dir: &Path) -> Result<PathBuf> {
-        self.run("build", manifest, "kernel", &[], &[("MOTE_LAYOUT_DIR", layout_dir)], true)
+    /// Builds the kernel of the board package at `manifest` for the layout in `layout_dir`, with
+    /// the given features of `mote-kernel`.
+    pub fn build_kernel(&self, manifest: &Path, layout_dir: &Path, kernel_features: &[String]) -> Result<PathBuf> {
+        let features: Vec<String> = kernel_features.iter().map(|f| format!("mote-kernel/{f}")).collect();
+        self.run("build", manifest, "kernel", &features, &[], &[("MOTE_LAYOUT_DIR", layout_dir)], true)
     }
 }

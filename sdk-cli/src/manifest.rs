@@ -460,6 +460,10 @@ pub struct ImageInfo {
     pub board: Option<String>,
     /// Process crate directories, relative to this file.
     pub processes: Vec<String>,
+    /// Features of `mote-kernel` to enable in this image's kernel (test images only:
+    /// `fault-injection`).
+    #[serde(default)]
+    pub kernel_features: Vec<String>,
 }
 
 /// What a test image must print and how it must end.
@@ -516,6 +520,11 @@ impl Image {
         let name = &file.image.name;
         if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
             return Err(field_error(path, "image.name", "use letters, digits, '-' and '_'"));
+        }
+        for (k, f) in file.image.kernel_features.iter().enumerate() {
+            if f != "fault-injection" {
+                return Err(field_error(path, &format!("image.kernel_features[{k}]"), format!("unknown kernel feature \"{f}\" (known: fault-injection)")));
+            }
         }
         let base = path.parent().unwrap_or(Path::new("."));
         let mut processes = Vec::new();

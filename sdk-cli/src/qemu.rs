@@ -62,10 +62,16 @@ pub struct Captured {
     pub elapsed: Duration,
 }
 
-/// Runs the image headless, capturing its output, killing it after `timeout`.
+/// Deterministic virtual time for tests: every instruction advances the clock by 2^4 ns, and an
+/// idle CPU jumps straight to its next timer event (so sleeping costs no wall time).
+pub const ICOUNT: [&str; 2] = ["-icount", "shift=4,align=off,sleep=off"];
+
+/// Runs the image headless with deterministic virtual time, capturing its output, killing it
+/// after `timeout` of wall time.
 pub fn run_captured(board: &Board, elf: &Path, timeout: Duration) -> Result<Captured> {
     let start = Instant::now();
     let mut child = command(board, elf)?
+        .args(ICOUNT)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -6,9 +6,15 @@
 use mote_abi::{Sysno, ARG_COUNT, RESULT_COUNT};
 
 /// Makes system call `n` with `args`; returns the result registers.
-#[cfg(target_arch = "arm")]
 #[inline(always)]
 pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
+    raw_syscall(n as usize, args)
+}
+
+/// Makes system call number `n` with `args`; returns the result registers.
+#[cfg(target_arch = "arm")]
+#[inline(always)]
+pub fn raw_syscall(n: usize, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
     let (r0, r1, r2, r3);
     // SAFETY: `svc 0` traps to the kernel, which reads r0..r5, r8 and r12, writes r0..r3 and
     // preserves every other register; memory the kernel writes is only what `args` designate,
@@ -23,17 +29,17 @@ pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
             in("r4") args[4],
             in("r5") args[5],
             in("r8") args[6],
-            in("r12") n as usize,
+            in("r12") n,
             options(nostack)
         )
     };
     [r0, r1, r2, r3]
 }
 
-/// Makes system call `n` with `args`; returns the result registers.
+/// Makes system call number `n` with `args`; returns the result registers.
 #[cfg(any(target_arch = "riscv32", target_arch = "riscv64"))]
 #[inline(always)]
-pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
+pub fn raw_syscall(n: usize, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
     let (a0, a1, a2, a3);
     // SAFETY: `ecall` traps to the kernel, which reads a0..a7, writes a0..a3 and preserves
     // every other register; memory the kernel writes is only what `args` designate.
@@ -47,7 +53,7 @@ pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
             in("a4") args[4],
             in("a5") args[5],
             in("a6") args[6],
-            in("a7") n as usize,
+            in("a7") n,
             options(nostack)
         )
     };

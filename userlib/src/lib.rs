@@ -34,6 +34,7 @@ pub mod heap;
 mod ipc;
 pub mod lifecycle;
 mod logging;
+pub mod memory;
 pub mod pool;
 mod start;
 pub mod time;
@@ -54,6 +55,12 @@ pub fn exit(code: u32) -> ! {
     loop {
         core::hint::spin_loop();
     }
+}
+
+/// Makes system call `number` with raw arguments and returns the raw result registers. For
+/// tests and fuzzers; everything else should use the typed functions of this library.
+pub fn raw_syscall(number: usize, args: [usize; mote_abi::ARG_COUNT]) -> [usize; mote_abi::RESULT_COUNT] {
+    arch::raw_syscall(number, args)
 }
 
 /// Lets another ready process of the same priority run.

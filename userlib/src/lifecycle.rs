@@ -52,18 +52,29 @@ pub fn wait_timeout(t: TaskId, limit: Option<Duration>) -> Result<(Ending, u32),
 }
 
 /// Fills `out` with one record per process (as many as fit); returns how many processes the
-/// image has.
+/// image has. Reads a few records per call, so it needs little stack.
 pub fn ps(out: &mut [ProcessRecord]) -> Result<usize, SyscallError> {
-    const MAX: usize = mote_abi::MAX_PROCESSES;
-    let mut raw = [0u8; MAX * ProcessRecord::SIZE];
-    let want = out.len().min(MAX) * ProcessRecord::SIZE;
-    let r = syscall(Sysno::Ps, [raw.as_mut_ptr() as usize, want, 0, 0, 0, 0, 0]);
-    status(r[0])?;
-    let count = r[1];
-    for (k, slot) in out.iter_mut().take(count.min(MAX)).enumerate() {
-        let bytes: &[u8; ProcessRecord::SIZE] =
-            raw[k * ProcessRecord::SIZE..(k + 1) * ProcessRecord::SIZE].try_into().map_err(|_| SyscallError::InvalidArgument)?;
-        *slot = ProcessRecord::from_bytes(bytes).ok_or(SyscallError::InvalidArgument)?;
+    const CHUNK: usize = 4;
+    let mut raw = [0u8; CHUNK * ProcessRecord::SIZE];
+    let mut count = out.len();
+    let mut first = 0;
+    while first < out.len().min(count) {
+        let r = syscall(Sysno::Ps, [raw.as_mut_ptr() as usize, raw.len(), first, 0, 0, 0, 0]);
+        status(r[0])?;
+        count = r[1];
+        let got = CHUNK.min(count.saturating_sub(first)).min(out.len() - first);
+        for k in 0..got {
+            let bytes: &[u8; ProcessRecord::SIZE] = raw[k * ProcessRecord::SIZE..(k + 1) * ProcessRecord::SIZE]
+                .try_into()
+                .map_err(|_| SyscallError::InvalidArgument)?;
+            out[first + k] = ProcessRecord::from_bytes(bytes).ok_or(SyscallError::InvalidArgument)?;
+        }
+        first += got.max(1);
+    }
+    if out.is_empty() {
+        let r = syscall(Sysno::Ps, [raw.as_mut_ptr() as usize, 0, 0, 0, 0, 0, 0]);
+        status(r[0])?;
+        count = r[1];
     }
     Ok(count)
 }

@@ -21,6 +21,7 @@ const NOCP: u32 = 1 << 19;
 const UNALIGNED: u32 = 1 << 24;
 const DIVBYZERO: u32 = 1 << 25;
 // HardFault Status Register.
+const HFSR_FORCED: u32 = 1 << 30;
 const HFSR_DEBUGEVT: u32 = 1 << 31;
 
 /// Classifies the fault just taken by a process and clears the status registers.
@@ -59,6 +60,8 @@ pub fn classify(cfsr: u32, hfsr: u32, mmfar: usize, bfar: usize) -> Fault {
         (FaultKind::IllegalInstruction, None)
     } else if hfsr & HFSR_DEBUGEVT != 0 {
         (FaultKind::Breakpoint, None)
+    } else if hfsr & HFSR_FORCED != 0 {
+        (FaultKind::HardFault, None)
     } else {
         (FaultKind::Other(hfsr), None)
     };
@@ -75,9 +78,11 @@ pub extern "C" fn kernel_fault(frame: *const u32) -> ! {
     // SAFETY: the hardware pushed an 8-word frame at `frame` on the main stack on exception
     // entry (unless the fault was in that very push, when the words are stale but readable).
     let (pc, lr) = unsafe { (frame.add(6).read_volatile(), frame.add(5).read_volatile()) };
-    panic!(
-        "kernel fault: {} at {:#010x} (pc {pc:#010x}, lr {lr:#010x}, cfsr {cfsr:#010x}, hfsr {hfsr:#010x})",
-        fault.kind,
-        fault.address.unwrap_or(0),
-    );
+    match fault.address {
+        Some(addr) => panic!(
+            "kernel fault: {} at {addr:#010x} (pc {pc:#010x}, lr {lr:#010x}, cfsr {cfsr:#010x}, hfsr {hfsr:#010x})",
+            fault.kind
+        ),
+        None => panic!("kernel fault: {} (pc {pc:#010x}, lr {lr:#010x}, cfsr {cfsr:#010x}, hfsr {hfsr:#010x})", fault.kind),
+    }
 }

@@ -113,4 +113,10 @@ impl Arch for CortexM {
     fn interrupt_pending(&self) -> bool {
         irq::any()
     }
+
+    fn provoke_kernel_fault(&mut self) {
+        // SAFETY: `udf` raises a UsageFault (HardFault on ARMv6-M) in privileged mode, which is
+        // the point: the handler reports it as a kernel fault and stops the system.
+        unsafe { core::arch::asm!("udf #0") };
+    }
 }

@@ -140,6 +140,12 @@ impl Arch for RiscvArch {
 
     fn enable_interrupt(&mut self, _irq: u32) {}
 
+    fn provoke_kernel_fault(&mut self) {
+        // SAFETY: `unimp` raises an illegal-instruction exception in M-mode, which is the point:
+        // `trap_entry` reports it as a kernel fault and stops the system.
+        unsafe { core::arch::asm!("unimp") };
+    }
+
     fn interrupt_pending(&self) -> bool {
         let mip = riscv::register::mip::read().bits();
         let mie = riscv::register::mie::read().bits();

@@ -17,6 +17,8 @@ const RELOAD: usize = 0x08;
 const INTSTATUS_INTCLEAR: usize = 0x0c;
 const CTRL_ENABLE: u32 = 1 << 0;
 const CTRL_INTERRUPT_ENABLE: u32 = 1 << 3;
+/// Ticks between repeated alarm interrupts once the alarm has fired (see `program_alarm`).
+const REKICK: u32 = 1024;
 
 /// One CMSDK APB timer and its interrupt line.
 pub struct CmsdkTimer {
@@ -76,7 +78,11 @@ impl CmsdkClock {
         let now = self.now();
         // At least one tick: a zero load would never interrupt.
         let delta = at.saturating_sub(now).clamp(1, u64::from(u32::MAX)) as u32;
-        self.alarm.regs.write32(RELOAD, delta);
+        // The first period is the delay; the reload after it is short, so that if the first
+        // interrupt does not wake a sleeping CPU (QEMU in -icount mode wakes it only at the next
+        // timer event), the next one follows within REKICK ticks. `on_interrupt` stops the
+        // timer as soon as the deadline has come.
+        self.alarm.regs.write32(RELOAD, REKICK);
         self.alarm.regs.write32(VALUE, delta);
         self.alarm.regs.write32(CTRL, CTRL_ENABLE | CTRL_INTERRUPT_ENABLE);
     }
@@ -109,10 +115,16 @@ impl Clock for CmsdkClock {
 
     fn on_interrupt(&mut self) {
         self.account_wrap();
-        // The alarm fired: if the deadline is still ahead (it was more than 2^32 ticks away),
-        // take the next step toward it; the kernel re-arms it anyway after checking deadlines.
         if self.alarm.regs.read32(INTSTATUS_INTCLEAR) & 1 != 0 {
-            self.program_alarm();
+            // The alarm fired. If the deadline is still ahead (it was more than 2^32 ticks
+            // away), take the next step toward it. If it has come, stop: re-arming for a time
+            // already past would interrupt again at once, before the kernel could act on it.
+            if self.deadline.is_some_and(|at| at > self.now()) {
+                self.program_alarm();
+            } else {
+                self.alarm.regs.write32(CTRL, 0);
+                self.alarm.regs.write32(INTSTATUS_INTCLEAR, 1);
+            }
         }
     }
 }

@@ -7,13 +7,8 @@
 
 mote::entry!(main);
 
-extern "C" {
-    /// One past the last byte of this process's RAM region (from `process.x`).
-    static __mote_ram_end: u8;
-}
-
 fn main() {
-    let target = (&raw const __mote_ram_end) as *mut u32;
+    let target = mote::memory::ram().end as *mut u32;
     mote::info!("writing to {:#010x}, outside my memory", target as usize);
     // SAFETY: none; this is the attack under test. The protection unit must refuse the store.
     unsafe { target.write_volatile(0xdead_beef) };

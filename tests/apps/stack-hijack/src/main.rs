@@ -9,13 +9,8 @@
 
 mote::entry!(main);
 
-extern "C" {
-    /// One past the last byte of this process's RAM region (from `process.x`).
-    static __mote_ram_end: u8;
-}
-
 fn main() {
-    let target = (&raw const __mote_ram_end) as usize + 64;
+    let target = mote::memory::ram().end + 64;
     mote::info!("trapping with sp = {target:#010x}");
     // SAFETY: none; this is the attack under test.
     unsafe { hijack(target) };
