@@ -18,6 +18,8 @@ const UNDEFINSTR: u32 = 1 << 16;
 const INVSTATE: u32 = 1 << 17;
 const INVPC: u32 = 1 << 18;
 const NOCP: u32 = 1 << 19;
+/// ARMv8-M only (reserved, always 0, on ARMv7-M): a stack pointer went below its limit register.
+const STKOF: u32 = 1 << 20;
 const UNALIGNED: u32 = 1 << 24;
 const DIVBYZERO: u32 = 1 << 25;
 // HardFault Status Register.
@@ -44,7 +46,7 @@ pub fn take(scb: &SCB) -> Fault {
 pub fn classify(cfsr: u32, hfsr: u32, mmfar: usize, bfar: usize) -> Fault {
     let mm_addr = (cfsr & MMARVALID != 0).then_some(mmfar);
     let bus_addr = (cfsr & BFARVALID != 0).then_some(bfar);
-    let (kind, address) = if cfsr & (MSTKERR | STKERR) != 0 {
+    let (kind, address) = if cfsr & (MSTKERR | STKERR | STKOF) != 0 {
         (FaultKind::StackOverflow, None)
     } else if cfsr & IACCVIOL != 0 {
         (FaultKind::InstructionAccess, None)

@@ -1,4 +1,4 @@
-//! Cortex-M support for Mote (ARMv7-M today; ARMv6-M and ARMv8-M share the same model).
+//! Cortex-M support for Mote (ARMv7-M and ARMv8-M Mainline today; ARMv6-M shares the same model).
 //!
 //! # Execution model
 //!
@@ -21,14 +21,25 @@
 //!
 //! The handlers never read process memory: the hardware frame on the process stack is read by the
 //! kernel, after checking the stack pointer, through [`mote_hal::UserContext`].
+//!
+//! On ARMv8-M Mainline (`thumbv8m.main` targets, `cfg(armv8m)` from `build.rs`) the MPU is the
+//! PMSAv8 one (`mpu_v8.rs`, in place of `mpu.rs`) and the process stack limit register `PSPLIM`
+//! turns a process stack overflow into a precise fault (`stack_limit.rs`). With the Security
+//! Extension, everything runs in the security state the core starts in (Secure).
 
 #![no_std]
 
 mod context;
 mod fault;
 mod irq;
+#[cfg(not(armv8m))]
+mod mpu;
+#[cfg(armv8m)]
+#[path = "mpu_v8.rs"]
 mod mpu;
 pub mod semihosting;
+#[cfg(armv8m)]
+mod stack_limit;
 mod switch;
 
 use cortex_m::peripheral::{MPU, SCB};
@@ -88,6 +99,8 @@ impl Arch for CortexM {
 
     fn protect(&mut self, regions: &[(Region, Access)]) {
         self.mpu.load(regions);
+        #[cfg(armv8m)]
+        stack_limit::set_for(regions);
     }
 
     fn run(&mut self, context: &mut CortexMContext) -> Trap {
