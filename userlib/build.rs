@@ -1,5 +1,9 @@
 //! Puts the process linker script `process.x` on the link search path. The memory it includes,
 //! `mote-memory.x`, is written by `cargo mote build` for each process and passed with `-L`.
+//!
+//! Also sets `cfg(thumb1)` on ARMv6-M targets, whose Thumb-1 instruction set cannot name `r8`
+//! or `r12` as inline-assembly operands (see `src/arch.rs`). `target_feature = "thumb2"` cannot
+//! tell: stable Rust reports no ARM target features to `cfg`.
 
 use std::{env, fs, path::PathBuf};
 
@@ -8,4 +12,8 @@ fn main() {
     fs::write(out.join("process.x"), include_str!("process.x")).unwrap();
     println!("cargo:rustc-link-search={}", out.display());
     println!("cargo:rerun-if-changed=process.x");
+    println!("cargo:rustc-check-cfg=cfg(thumb1)");
+    if env::var("TARGET").is_ok_and(|t| t.starts_with("thumbv6m-")) {
+        println!("cargo:rustc-cfg=thumb1");
+    }
 }

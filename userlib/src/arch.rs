@@ -12,7 +12,7 @@ pub fn syscall(n: Sysno, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
 }
 
 /// Makes system call number `n` with `args`; returns the result registers.
-#[cfg(target_arch = "arm")]
+#[cfg(all(target_arch = "arm", not(thumb1)))]
 #[inline(always)]
 pub fn raw_syscall(n: usize, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
     let (r0, r1, r2, r3);
@@ -30,6 +30,43 @@ pub fn raw_syscall(n: usize, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] 
             in("r5") args[5],
             in("r8") args[6],
             in("r12") n,
+            options(nostack)
+        )
+    };
+    [r0, r1, r2, r3]
+}
+
+/// Makes system call number `n` with `args`; returns the result registers.
+///
+/// ARMv6-M (Thumb-1): the same registers, but `r8` and `r12` can only be set from inside the
+/// assembly, so every value is loaded there from one block in memory.
+#[cfg(all(target_arch = "arm", thumb1))]
+#[inline(always)]
+pub fn raw_syscall(n: usize, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
+    let block: [usize; ARG_COUNT + 1] = [args[0], args[1], args[2], args[3], args[4], args[5], args[6], n];
+    let (r0, r1, r2, r3);
+    // SAFETY: as above; the assembly also reads `block`, which lives until it returns.
+    unsafe {
+        core::arch::asm!(
+            "ldr r1, [r0, #24]",
+            "mov r8, r1",
+            "ldr r1, [r0, #28]",
+            "mov r12, r1",
+            "ldr r5, [r0, #20]",
+            "ldr r4, [r0, #16]",
+            "ldr r3, [r0, #12]",
+            "ldr r2, [r0, #8]",
+            "ldr r1, [r0, #4]",
+            "ldr r0, [r0, #0]",
+            "svc #0",
+            inout("r0") block.as_ptr() as usize => r0,
+            out("r1") r1,
+            out("r2") r2,
+            out("r3") r3,
+            out("r4") _,
+            out("r5") _,
+            out("r8") _,
+            out("r12") _,
             options(nostack)
         )
     };

@@ -12,8 +12,9 @@ use cortex_m::peripheral::NVIC;
 
 use crate::switch::TRAP_INTERRUPT;
 
-/// IRQ lines covered (cortex-m-rt's vector table has 240).
-const LINES: usize = 256;
+/// IRQ lines covered (cortex-m-rt's vector table has 240 on ARMv7-M, 32 on ARMv6-M, whose
+/// NVIC has no more).
+const LINES: usize = if cfg!(armv6m) { 32 } else { 256 };
 
 /// One bit per IRQ line that fired and has not been taken by the kernel yet.
 static PENDING: [AtomicU32; LINES / 32] = [const { AtomicU32::new(0) }; LINES / 32];

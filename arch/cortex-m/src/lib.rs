@@ -1,4 +1,5 @@
-//! Cortex-M support for Mote (ARMv7-M and ARMv8-M Mainline today; ARMv6-M shares the same model).
+//! Cortex-M support for Mote: ARMv7-M, ARMv8-M Mainline, and ARMv6-M (without memory
+//! protection), all with the same model.
 //!
 //! # Execution model
 //!
@@ -26,6 +27,14 @@
 //! PMSAv8 one (`mpu_v8.rs`, in place of `mpu.rs`) and the process stack limit register `PSPLIM`
 //! turns a process stack overflow into a precise fault (`stack_limit.rs`). With the Security
 //! Extension, everything runs in the security state the core starts in (Secure).
+//!
+//! # ARMv6-M
+//!
+//! Built for `thumbv6m-none-eabi`, `build.rs` sets `cfg(armv6m)`: `switch_to_user` uses Thumb-1
+//! instructions only (same context layout), HardFault is the only fault handler and faults are
+//! not classified (no fault status registers), and the MPU is not used. A Cortex-M0 has no
+//! unprivileged mode either: processes run privileged and unprotected, and the boot banner says
+//! `isolation unavailable`.
 
 #![no_std]
 
@@ -49,7 +58,7 @@ pub use context::CortexMContext;
 pub use cortex_m;
 pub use cortex_m_rt;
 
-/// A Cortex-M core with its memory-protection unit.
+/// A Cortex-M core with its memory-protection unit (if it has one).
 pub struct CortexM {
     mpu: mpu::Mpu,
     scb: SCB,
@@ -58,8 +67,10 @@ pub struct CortexM {
 
 impl CortexM {
     /// Takes over the core: enables the configurable fault handlers (so process faults are
-    /// reported precisely instead of escalating) and the MPU if present.
+    /// reported precisely instead of escalating) and the MPU if present. ARMv6-M has neither
+    /// configurable fault handlers nor a divide instruction: there, every fault is a HardFault.
     pub fn new(mpu: MPU, scb: SCB) -> Self {
+        #[cfg(not(armv6m))]
         // SAFETY: SHCSR and CCR are written once at boot, before any process runs: enabling
         // MemManage, BusFault and UsageFault (SHCSR bits 16..18) and trapping integer division
         // by zero (CCR.DIV_0_TRP, bit 4) only changes which handler reports a fault.
@@ -94,7 +105,7 @@ impl Arch for CortexM {
     }
 
     fn check_region(&self, region: Region) -> Result<(), RegionError> {
-        mpu::check_region(region)
+        self.mpu.check_region(region)
     }
 
     fn protect(&mut self, regions: &[(Region, Access)]) {

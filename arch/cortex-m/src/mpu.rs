@@ -1,10 +1,14 @@
-//! The ARMv7-M / ARMv6-M memory-protection unit (PMSAv7).
+//! The ARMv7-M memory-protection unit (PMSAv7).
 //!
 //! The MPU runs with `PRIVDEFENA`: the kernel (privileged) sees the default memory map, while a
 //! process (unprivileged) may touch only the enabled regions, which [`Mpu::load`] sets to exactly
 //! its own flash (read, execute) and RAM (read, write, never execute). PMSAv7 regions are a power
 //! of two in size, at least 32 bytes, and aligned to their size; the build lays processes out
-//! accordingly and [`check_region`] verifies it.
+//! accordingly and [`Mpu::check_region`] verifies it.
+//!
+//! Without a usable MPU (fewer than 2 regions, or any ARMv6-M core: the optional MPU of a
+//! Cortex-M0+ is not driven yet), processes run unprotected: [`Mpu::check_region`] accepts any
+//! region and [`Mpu::load`] does nothing.
 
 use cortex_m::peripheral::MPU;
 use mote_hal::{Access, ProtectionInfo, Region, RegionError};
@@ -21,29 +25,25 @@ const AP_READ_ONLY: u32 = 0b110 << 24;
 const ATTR_NORMAL: u32 = (0b001 << 19) | (1 << 17) | (1 << 16);
 /// Regions Mote programs per process (flash and RAM).
 const PROCESS_REGIONS: u32 = 2;
+/// Whether Mote drives the MPU of this architecture (not yet on ARMv6-M).
+const SUPPORTED: bool = cfg!(not(armv6m));
 
 /// The MPU, if the core has one.
 pub struct Mpu {
     mpu: MPU,
+    /// Regions the hardware implements (MPU_TYPE.DREGION; 0 without an MPU).
     regions: u32,
-}
-
-/// Whether PMSAv7 can express `region`.
-pub fn check_region(region: Region) -> Result<(), RegionError> {
-    Region::new(region.base, region.size)?;
-    let ok = region.size >= 32 && region.size.is_power_of_two() && region.base % region.size == 0;
-    if ok {
-        Ok(())
-    } else {
-        Err(RegionError::Misaligned)
-    }
+    /// Whether processes are confined by it.
+    enabled: bool,
 }
 
 impl Mpu {
     /// Detects the MPU, disables every region and enables it with the default map for the kernel.
+    /// MPU_TYPE reads as zero on a core without an MPU.
     pub fn new(mpu: MPU) -> Self {
         let regions = (mpu._type.read() >> 8) & 0xff;
-        if regions >= PROCESS_REGIONS {
+        let enabled = SUPPORTED && regions >= PROCESS_REGIONS;
+        if enabled {
             for r in 0..regions {
                 // SAFETY: MPU registers are written only here and in `load`, in privileged mode,
                 // before any process runs; disabling regions cannot affect the kernel, which uses
@@ -58,19 +58,36 @@ impl Mpu {
             cortex_m::asm::dsb();
             cortex_m::asm::isb();
         }
-        Self { mpu, regions }
+        Self { mpu, regions, enabled }
     }
 
     /// What the boot banner says about it.
     pub fn info(&self) -> ProtectionInfo {
-        let isolates = self.regions >= PROCESS_REGIONS;
-        let name = if isolates { "ARMv7-M MPU" } else { "no MPU" };
-        ProtectionInfo { name, isolates, regions: self.regions as usize }
+        let name = if self.enabled {
+            "ARMv7-M MPU"
+        } else if self.regions >= PROCESS_REGIONS {
+            "ARMv6-M MPU (unused)"
+        } else {
+            "no MPU"
+        };
+        ProtectionInfo { name, isolates: self.enabled, regions: self.regions as usize }
+    }
+
+    /// Whether the MPU can express `region`: with PMSAv7, a power of two of at least 32 bytes,
+    /// aligned to its size. Without an MPU in use, any region that does not wrap.
+    pub fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        Region::new(region.base, region.size)?;
+        let ok = !self.enabled || (region.size >= 32 && region.size.is_power_of_two() && region.base % region.size == 0);
+        if ok {
+            Ok(())
+        } else {
+            Err(RegionError::Misaligned)
+        }
     }
 
     /// Allows unprivileged access to exactly `regions` (the first two are used).
     pub fn load(&mut self, regions: &[(Region, Access)]) {
-        if self.regions < PROCESS_REGIONS {
+        if !self.enabled {
             return;
         }
         for (n, (region, access)) in regions.iter().take(PROCESS_REGIONS as usize).enumerate() {

@@ -74,6 +74,11 @@ fn encode(region: Region, access: Access) -> (u32, u32) {
 }
 
 impl Mpu {
+    /// Whether the unit can express `region` (see [`check_region`]).
+    pub fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        check_region(region)
+    }
+
     /// Detects the MPU, disables every region, sets the memory attributes and enables it with the
     /// default map for the kernel.
     pub fn new(mpu: MPU) -> Self {

@@ -6,6 +6,9 @@
 //!   the hardware pushed on the main stack when the kernel executed `svc 0xff`.
 //! * Handlers touch only `r0`..`r3` and `lr`, which the hardware saved, so the process's
 //!   `r4`..`r11` are still live when `switch_to_user` resumes and saves them.
+//! * There are two `switch_to_user`, chosen at compile time: ARMv7-M (Thumb-2) and ARMv6-M
+//!   (Thumb-1, `cfg(armv6m)`, set by `build.rs`). The handlers use only ARMv6-M instructions and
+//!   serve both.
 
 use core::arch::naked_asm;
 
@@ -28,6 +31,7 @@ pub fn enter(ctx: &mut CortexMContext) -> u32 {
 }
 
 /// See the module documentation.
+#[cfg(not(armv6m))]
 #[unsafe(naked)]
 unsafe extern "C" fn switch_to_user(ctx: *mut CortexMContext) -> u32 {
     naked_asm!(
@@ -44,6 +48,57 @@ unsafe extern "C" fn switch_to_user(ctx: *mut CortexMContext) -> u32 {
         "mrs r2, psp",
         "str r2, [r1, #32]",
         "pop {{r1, r4-r11, pc}}",
+    )
+}
+
+/// See the module documentation. The ARMv6-M (Thumb-1) version: `push`, `pop`, `ldm` and `stm`
+/// reach only `r0`..`r7` (and `lr`/`pc`), so `r8`..`r11` go through low registers. The main stack
+/// holds the same 10 words as on ARMv7-M, `ctx` on top:
+///
+/// ```text
+///   sp ──▶ ctx, r8, r9, r10, r11, r4, r5, r6, r7, lr
+/// ```
+#[cfg(armv6m)]
+#[unsafe(naked)]
+unsafe extern "C" fn switch_to_user(ctx: *mut CortexMContext) -> u32 {
+    naked_asm!(
+        // Save the kernel's callee-saved registers and `ctx` (10 words: keeps 8-byte alignment).
+        "push {{r4-r7, lr}}",
+        "mov r1, r8",
+        "mov r2, r9",
+        "mov r3, r10",
+        "mov r4, r11",
+        "push {{r0-r4}}",
+        "ldr r1, [r0, #32]",
+        "msr psp, r1",
+        // The process's r8..r11 (ctx words 4..7), then its r4..r7 (words 0..3).
+        "adds r0, #16",
+        "ldmia r0!, {{r4-r7}}",
+        "mov r8, r4",
+        "mov r9, r5",
+        "mov r10, r6",
+        "mov r11, r7",
+        "subs r0, #32",
+        "ldmia r0!, {{r4-r7}}",
+        // To the SVCall handler, which drops privilege and returns into the process.
+        "svc #0xff",
+        // Back from a trap: r0 = reason. Save the process's registers into ctx.
+        "ldr r1, [sp]",
+        "stmia r1!, {{r4-r7}}",
+        "mov r4, r8",
+        "mov r5, r9",
+        "mov r6, r10",
+        "mov r7, r11",
+        "stmia r1!, {{r4-r7}}",
+        "mrs r2, psp",
+        "str r2, [r1]",
+        // Restore the kernel's registers; r0 (the reason) is the return value.
+        "pop {{r1-r5}}",
+        "mov r8, r2",
+        "mov r9, r3",
+        "mov r10, r4",
+        "mov r11, r5",
+        "pop {{r4-r7, pc}}",
     )
 }
 
@@ -80,7 +135,8 @@ macro_rules! if_from_process {
 unsafe extern "C" fn SVCall() {
     naked_asm!(
         if_from_process!(),
-        // From the kernel: unprivileged Thread mode, return on the process stack.
+        // From the kernel: unprivileged Thread mode, return on the process stack. (CONTROL.nPRIV
+        // is ignored by a Cortex-M0, which has no unprivileged mode: processes run privileged.)
         "movs r0, #1",
         "msr CONTROL, r0",
         "isb",
@@ -91,6 +147,21 @@ unsafe extern "C" fn SVCall() {
         trap_to_kernel_asm!(),
         reason = const TRAP_SYSCALL,
     )
+}
+
+/// Jumps to `kernel_fault` (the operand of that name) with `r0` intact. A Thumb-1 `b` reaches
+/// only 2 KiB, so ARMv6-M goes through a register.
+#[cfg(not(armv6m))]
+macro_rules! jump_to_kernel_fault {
+    () => {
+        "b {kernel_fault}\n"
+    };
+}
+#[cfg(armv6m)]
+macro_rules! jump_to_kernel_fault {
+    () => {
+        concat!("ldr r1, ={kernel_fault}\n", "bx r1\n")
+    };
 }
 
 /// A fault handler: from a process, report the fault to the kernel; from the kernel itself,
@@ -104,7 +175,7 @@ macro_rules! fault_handler {
             naked_asm!(
                 if_from_process!(),
                 "mrs r0, msp",
-                "b {kernel_fault}",
+                jump_to_kernel_fault!(),
                 "1:",
                 "movs r0, #{reason}",
                 trap_to_kernel_asm!(),
@@ -115,7 +186,11 @@ macro_rules! fault_handler {
     };
 }
 
+// ARMv6-M has no configurable fault exceptions: every fault is a HardFault.
+#[cfg(not(armv6m))]
 fault_handler!(MemoryManagement);
+#[cfg(not(armv6m))]
 fault_handler!(BusFault);
+#[cfg(not(armv6m))]
 fault_handler!(UsageFault);
 fault_handler!(HardFault);
