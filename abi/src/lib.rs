@@ -91,6 +91,11 @@ pub enum Sysno {
     Ps = 15,
     /// `heap_grow(bytes) -> old_end`: extend the caller's heap within its quota.
     HeapGrow = 16,
+    /// `log_read(buf_ptr, buf_cap, from_lo, from_hi) -> (start_lo, start_hi, len)`: copy the
+    /// kernel log ring's bytes from sequence number `from` on (or from the oldest kept) into
+    /// `buf`; returns the sequence number of the first byte copied and how many were (needs the
+    /// `log_read` capability).
+    LogRead = 17,
 }
 
 impl Sysno {
@@ -113,6 +118,7 @@ impl Sysno {
             14 => Self::Restart,
             15 => Self::Ps,
             16 => Self::HeapGrow,
+            17 => Self::LogRead,
             _ => return None,
         })
     }

@@ -50,6 +50,8 @@ pub struct Capabilities {
     pub spawn: TaskSet,
     /// Processes it may `kill` (and, with `spawn`, `restart`).
     pub kill: TaskSet,
+    /// Whether it may read the kernel log ring (`log_read`).
+    pub log_read: bool,
 }
 
 /// What the kernel does when the process faults, from `[fault]` in its `process.toml`.

@@ -7,6 +7,7 @@ use mote_hal::{Arch, Board, Clock, ExitStatus};
 
 use crate::descriptor::ImageDesc;
 use crate::log;
+use crate::log_ring::{LogRing, Tee, LOG_RING_SIZE};
 use crate::process::{Process, State};
 use crate::sched;
 
@@ -32,6 +33,8 @@ pub struct Kernel<A: Arch, B: Board, const N: usize> {
     pub(crate) last: usize,
     /// The alarm currently requested from the clock.
     pub(crate) alarm: Option<u64>,
+    /// The most recent log output.
+    pub(crate) log_ring: LogRing<LOG_RING_SIZE>,
 }
 
 impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
@@ -45,6 +48,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             protected: None,
             last: N.saturating_sub(1),
             alarm: None,
+            log_ring: LogRing::default(),
         }
     }
 
@@ -126,7 +130,12 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
 
     /// Writes one kernel log record.
     pub(crate) fn log(&mut self, level: LogLevel, args: fmt::Arguments<'_>) {
-        log::kernel_record(self.board.console(), level, args);
+        log::kernel_record(&mut self.log_output(), level, args);
+    }
+
+    /// Where log records go: the console and the log ring.
+    pub(crate) fn log_output(&mut self) -> Tee<'_, B::Console, LOG_RING_SIZE> {
+        Tee { console: self.board.console(), ring: &mut self.log_ring }
     }
 
     /// The identifier of the current incarnation of process `i`.
@@ -143,14 +152,26 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             for i in 0..N {
                 self.report_blocked(i);
             }
+            self.log_process_table();
             return ExitStatus::Failure(EXIT_DEADLOCK);
         }
         let failed = self.procs.iter().any(|p| matches!(p.state, State::Faulted(_)) || matches!(p.state, State::Exited(c) if c != 0));
+        self.log_process_table();
         self.log(LogLevel::Info, format_args!("all processes ended; system halted"));
         if failed {
             ExitStatus::Failure(EXIT_PROCESS_FAILED)
         } else {
             ExitStatus::Success
+        }
+    }
+
+    /// Logs a `ps`-style table: every process with its state, generation, faults and restarts.
+    pub(crate) fn log_process_table(&mut self) {
+        self.log(LogLevel::Info, format_args!("  {:<16} {:<11} {:>4} {:>6} {:>8}", "process", "state", "gen", "faults", "restarts"));
+        for i in 0..N {
+            let (name, p) = (self.image.processes[i].name, &self.procs[i]);
+            let (state, generation, faults, restarts) = (p.state.public().as_str(), p.generation, p.faults, p.restarts);
+            self.log(LogLevel::Info, format_args!("  {name:<16} {state:<11} {generation:>4} {faults:>6} {restarts:>8}"));
         }
     }
 

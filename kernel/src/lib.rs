@@ -25,6 +25,7 @@ pub mod ipc;
 mod kernel;
 pub mod lifecycle;
 pub mod log;
+pub mod log_ring;
 pub mod priority;
 pub mod process;
 mod report;

@@ -116,6 +116,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             Sysno::Restart => self.sys_restart(i, args),
             Sysno::Ps => self.sys_ps(i, args).into(),
             Sysno::HeapGrow => self.sys_heap_grow(i, args).into(),
+            Sysno::LogRead => self.sys_log_read(i, args).into(),
         }
     }
 
@@ -130,7 +131,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         if level <= desc.log_level {
             let mut buf = [0u8; MAX_LOG_LEN];
             let n = text.read_into(&mut buf);
-            log::process_record(self.board.console(), level, desc.name, &buf[..n]);
+            log::process_record(&mut self.log_output(), level, desc.name, &buf[..n]);
         }
         Ok(ok(0, 0, 0))
     }
@@ -143,7 +144,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             Ok(text) => text.read_into(&mut buf),
             Err(_) => 0,
         };
-        log::process_record(self.board.console(), LogLevel::Error, desc.name, &buf[..n]);
+        log::process_record(&mut self.log_output(), LogLevel::Error, desc.name, &buf[..n]);
         let fault = Fault { kind: FaultKind::Panic, pc: None, address: None };
         self.fault(i, fault);
     }
@@ -188,6 +189,28 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             out.write_at(slot * ProcessRecord::SIZE, &record.to_bytes());
         }
         Ok(ok(N, 0, 0))
+    }
+
+    /// `log_read(buf_ptr, buf_cap, from_lo, from_hi) -> (start_lo, start_hi, len)`.
+    fn sys_log_read(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
+        let desc = &self.image.processes[i];
+        if !desc.capabilities.log_read {
+            return Err(SyscallError::NotPermitted);
+        }
+        let out = UserWrite::new(desc, args[0], args[1])?;
+        let from = (args[2] as u32 as u64) | ((args[3] as u32 as u64) << 32);
+        let mut chunk = [0u8; 64];
+        let start = from.clamp(self.log_ring.oldest(), self.log_ring.next());
+        let mut copied = 0;
+        while copied < out.len() {
+            let (_, n) = self.log_ring.read(start + copied as u64, &mut chunk[..(out.len() - copied).min(64)]);
+            if n == 0 {
+                break;
+            }
+            out.write_at(copied, &chunk[..n]);
+            copied += n;
+        }
+        Ok(ok(start as u32 as usize, (start >> 32) as u32 as usize, copied))
     }
 
     /// `heap_grow(bytes) -> old_end`.

@@ -249,7 +249,7 @@ struct Config {
 }
 
 /// Every process may do everything to every other.
-const ALL: Capabilities = Capabilities { send: TaskSet(0b111), spawn: TaskSet(0b111), kill: TaskSet(0b111) };
+const ALL: Capabilities = Capabilities { send: TaskSet(0b111), spawn: TaskSet(0b111), kill: TaskSet(0b111), log_read: true };
 
 impl Config {
     fn new(prios: [u8; 3]) -> Self {
@@ -806,6 +806,35 @@ fn a_sleeping_process_is_not_a_deadlock() {
     assert_eq!(s.k.arch.sleeps, 1, "the kernel idled until b's deadline instead of declaring a deadlock");
     assert_eq!(s.results(0)[0][2], 1, "a received b's message after b woke");
     assert_eq!(s.results(1)[1], err(SyscallError::PeerGone), "a exited without replying");
+}
+
+#[test]
+fn the_log_ring_keeps_recent_output_for_processes_allowed_to_read_it() {
+    let mut config = Config::new([1, 1, 1]);
+    config.caps[1] = Capabilities::default();
+    let reader = vec![
+        Write(300, b"hello ring".to_vec()),
+        Call(Sysno::Log, vec![Val(3), Ram(300), Val(10)]),
+        Call(Sysno::LogRead, vec![Ram(400), Val(512), Val(0), Val(0)]),
+    ];
+    let outsider = vec![Call(Sysno::LogRead, vec![Ram(400), Val(64), Val(0), Val(0)])];
+    let mut s = sim_with(config, [reader, outsider, idle()]);
+    s.run();
+    let r = s.results(0)[1];
+    assert_eq!(r[0], 0);
+    let text = String::from_utf8_lossy(&s.ram(0, 400, r[3])).into_owned();
+    assert!(text.contains("[INFO  a] hello ring\n"), "{text:?}");
+    assert!(r[3] <= crate::log_ring::LOG_RING_SIZE);
+    assert_eq!(s.results(1)[0], err(SyscallError::NotPermitted));
+}
+
+#[test]
+fn the_process_table_is_logged_when_the_system_halts() {
+    let mut s = sim([1, 1, 1], [idle(), vec![Fault(FaultKind::Breakpoint, 0)], idle()]);
+    s.run();
+    let out = s.output();
+    assert!(out.contains("process          state        gen faults restarts"), "{out}");
+    assert!(out.contains("  b                faulted        0      1        0"), "{out}");
 }
 
 #[test]

@@ -234,10 +234,11 @@ fn process_desc(p: &Process, names: &[String], flash: Span, ram: Span, elf: &Elf
     };
     let c = &p.capabilities;
     let caps = format!(
-        "::mote_kernel::Capabilities {{ send: ::mote_kernel::TaskSet({:#x}), spawn: ::mote_kernel::TaskSet({:#x}), kill: ::mote_kernel::TaskSet({:#x}) }}",
+        "::mote_kernel::Capabilities {{ send: ::mote_kernel::TaskSet({:#x}), spawn: ::mote_kernel::TaskSet({:#x}), kill: ::mote_kernel::TaskSet({:#x}), log_read: {} }}",
         task_set(names, &c.send),
         task_set(names, &c.spawn),
-        task_set(names, &c.kill)
+        task_set(names, &c.kill),
+        c.log_read
     );
     let level = match p.info.log {
         Level::Error => "Error",

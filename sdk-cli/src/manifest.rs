@@ -335,6 +335,9 @@ pub struct CapabilitySection {
     pub spawn: Vec<String>,
     #[serde(default)]
     pub kill: Vec<String>,
+    /// May read the kernel log ring.
+    #[serde(default)]
+    pub log_read: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -42,7 +42,7 @@ pub mod time;
 pub use core::time::Duration;
 pub use ipc::{find, receive, receive_timeout, reply, send, send_timeout, Message, TaskId};
 pub use lifecycle::{kill, ps, restart, spawn, wait, wait_timeout, Ending};
-pub use logging::{log, log_fmt};
+pub use logging::{log, log_fmt, log_read};
 pub use mote_abi::{LogLevel, ProcessRecord, ProcessState, SyscallError, MAX_LOG_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN};
 pub use time::{now, sleep, sleep_until};
 

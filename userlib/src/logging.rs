@@ -51,6 +51,18 @@ pub fn log_fmt(level: LogLevel, args: fmt::Arguments<'_>) {
     crate::arch::syscall(Sysno::Log, [level as usize, text.as_ptr() as usize, text.len(), 0, 0, 0, 0]);
 }
 
+/// Reads the kernel log ring from sequence number `from` on (or from the oldest byte kept) into
+/// `out`; returns the sequence number of the first byte copied and how many bytes were. Continue
+/// with `start + len`. Needs `log_read = true` in `[capabilities]`.
+pub fn log_read(from: u64, out: &mut [u8]) -> Result<(u64, usize), mote_abi::SyscallError> {
+    let r = crate::arch::syscall(
+        Sysno::LogRead,
+        [out.as_mut_ptr() as usize, out.len(), from as u32 as usize, (from >> 32) as u32 as usize, 0, 0, 0],
+    );
+    crate::status(r[0])?;
+    Ok((r[1] as u32 as u64 | (r[2] as u32 as u64) << 32, r[3]))
+}
+
 /// Logs at error level: `mote::error!("disk full: {}", path)`.
 #[macro_export]
 macro_rules! error {

@@ -16,6 +16,7 @@ fn main() {
         ("spawn worker", mote::spawn(worker).err().is_some_and(refused)),
         ("restart supervisor", mote::restart(supervisor).err().is_some_and(refused)),
         ("send to supervisor", mote::send(supervisor, 0, &[], &mut []).err().is_some_and(refused)),
+        ("read the kernel log", mote::log_read(0, &mut [0u8; 16]).err().is_some_and(refused)),
     ];
     let mut failed = 0;
     for (what, ok) in attempts {
