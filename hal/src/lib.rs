@@ -21,7 +21,7 @@ pub mod mmio;
 pub mod trap;
 
 pub use arch::{Arch, ProtectionInfo, UserContext};
-pub use board::{Board, ExitStatus};
+pub use board::{Board, ExitStatus, SimpleBoard};
 pub use clock::Clock;
 pub use memory::{Access, Region, RegionError};
 pub use mmio::Mmio;

@@ -11,12 +11,14 @@ use crate::log_ring::{LogRing, Tee, LOG_RING_SIZE};
 use crate::process::{Process, State};
 use crate::sched;
 
-/// Exit code when the image description fails its boot-time check.
-const EXIT_BAD_IMAGE: u8 = 3;
-/// Exit code when every live process is blocked and nothing can wake any of them.
-const EXIT_DEADLOCK: u8 = 2;
 /// Exit code when a process faulted or exited with a non-zero status.
-const EXIT_PROCESS_FAILED: u8 = 1;
+pub const EXIT_PROCESS_FAILED: u8 = 1;
+/// Exit code when every live process is blocked and nothing can wake any of them.
+pub const EXIT_DEADLOCK: u8 = 2;
+/// Exit code when the image description fails its boot-time check.
+pub const EXIT_BAD_IMAGE: u8 = 3;
+/// Exit code after a kernel panic (a kernel fault included).
+pub const EXIT_KERNEL_PANIC: u8 = 4;
 /// Interrupts taken per pass: a device that keeps interrupting cannot keep the kernel from
 /// handling deadlines and running processes.
 const MAX_INTERRUPTS_PER_PASS: usize = 32;

@@ -35,9 +35,31 @@ pub mod time;
 pub mod umem;
 
 pub use descriptor::{Capabilities, FaultPolicy, ImageDesc, LayoutError, ProcessDesc, TaskSet};
-pub use kernel::Kernel;
+pub use kernel::{Kernel, EXIT_BAD_IMAGE, EXIT_DEADLOCK, EXIT_KERNEL_PANIC, EXIT_PROCESS_FAILED};
 pub use mote_abi as abi;
 pub use priority::Priority;
+
+/// Defines a board's panic handler: report the panic on a fresh console, then stop with
+/// [`EXIT_KERNEL_PANIC`]. `console` is an expression giving a new console handle (the kernel's
+/// is unreachable from the handler); `exit` a `fn(ExitStatus) -> !`.
+///
+/// ```ignore
+/// mote_kernel::panic_handler!(console: uart0(), exit: semihosting::exit_with);
+/// ```
+#[macro_export]
+macro_rules! panic_handler {
+    (console: $console:expr, exit: $exit:expr) => {
+        #[panic_handler]
+        fn panic(info: &core::panic::PanicInfo<'_>) -> ! {
+            let mut console = $console;
+            $crate::log::panic_record(&mut console, info);
+            let exit: fn($crate::ExitStatus) -> ! = $exit;
+            exit($crate::ExitStatus::Failure($crate::EXIT_KERNEL_PANIC))
+        }
+    };
+}
+
+pub use mote_hal::ExitStatus;
 
 /// The kernel's version, printed in the boot banner.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

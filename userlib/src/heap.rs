@@ -46,6 +46,8 @@ pub fn usage() -> (usize, usize) {
     (heap.used(), heap.size())
 }
 
+// SAFETY: `alloc` returns either null or a block from the free list, which hands out each byte
+// to one allocation at a time, inside memory the kernel granted to this heap.
 unsafe impl GlobalAlloc for ProcessHeap {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: single-threaded (see `Sync`): this is the only reference while it lives.

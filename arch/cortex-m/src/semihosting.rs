@@ -5,6 +5,11 @@ const SYS_EXIT_EXTENDED: u32 = 0x20;
 /// `ADP_Stopped_ApplicationExit`: the program ended; the subcode is its exit status.
 const ADP_STOPPED_APPLICATION_EXIT: u32 = 0x20026;
 
+/// Ends the session with the numeric code of `status` (a `Board::exit` for semihosting boards).
+pub fn exit_with(status: mote_hal::ExitStatus) -> ! {
+    exit(u32::from(status.code()))
+}
+
 /// Asks the debugger or emulator to end the session with exit status `code`.
 ///
 /// Only meaningful under a semihosting host (QEMU with `-semihosting-config enable=on`); on a bare

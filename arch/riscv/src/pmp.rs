@@ -20,7 +20,7 @@ pub struct Pmp {
     entries: usize,
 }
 
-/// Writes all-ones to `pmpaddrN` and reads it back: zero means entry N is not implemented.
+/// Writes all-ones to `pmpaddrN` and reads it back: zero means the hart has no entry N.
 macro_rules! probe_entries {
     ($($n:literal)*) => {{
         let mut count = 0;

@@ -17,6 +17,11 @@ fn main() {
     mote::error!("survived a foreign stack pointer: isolation broken");
 }
 
+/// Traps with the stack pointer at `sp`.
+///
+/// # Safety
+///
+/// None: this is the attack under test.
 #[cfg(target_arch = "arm")]
 unsafe fn hijack(sp: usize) {
     // A `yield` syscall (number 3) with the stack pointer moved; sp is restored afterwards in case
@@ -35,6 +40,11 @@ unsafe fn hijack(sp: usize) {
     );
 }
 
+/// Traps with the stack pointer at `sp`, then pushes on it.
+///
+/// # Safety
+///
+/// None: this is the attack under test.
 #[cfg(target_arch = "riscv32")]
 unsafe fn hijack(sp: usize) {
     // A `yield` syscall, then a push on the hijacked stack, which must fault.
