@@ -43,7 +43,7 @@ pub use priority::Priority;
 /// [`EXIT_KERNEL_PANIC`]. `console` is an expression giving a new console handle (the kernel's
 /// is unreachable from the handler); `exit` a `fn(ExitStatus) -> !`.
 ///
-/// ```ignore
+/// ```text
 /// mote_kernel::panic_handler!(console: uart0(), exit: semihosting::exit_with);
 /// ```
 #[macro_export]

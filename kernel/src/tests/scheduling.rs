@@ -1,0 +1,79 @@
+//! Scheduling order, the protection unit, the image check and RAM initialisation.
+
+use super::Arg::*;
+use super::Step::*;
+use super::*;
+
+#[test]
+fn higher_priority_runs_first_and_equals_take_turns() {
+    let mut s = sim([2, 1, 2], [vec![Call(Sysno::Yield, vec![]); 2], vec![Call(Sysno::Yield, vec![])], vec![Call(Sysno::Yield, vec![]); 2]]);
+    let mut order = Vec::new();
+    while s.k.step().is_none() {
+        let last = s.k.last;
+        order.push(last);
+    }
+    assert_eq!(order, vec![1, 1, 2, 0, 2, 0, 2, 0]);
+}
+
+#[test]
+fn protection_is_programmed_with_exactly_the_process_regions() {
+    let mut s = sim([1, 1, 1], [idle(), idle(), idle()]);
+    s.run();
+    let p0 = &s.k.image.processes[0];
+    let first = &s.k.arch.protected[0];
+    assert_eq!(first, &vec![(p0.flash, Access::READ_EXECUTE), (p0.ram, Access::READ_WRITE)]);
+}
+
+#[test]
+fn image_check_rejects_overlaps_and_misalignment() {
+    let s = sim([1, 1, 1], [idle(), idle(), idle()]);
+    let arch = &s.k.arch;
+    let mut bad = s.k.image.clone();
+    bad.processes[1] = ProcessDesc { name: "b", flash: bad.processes[1].flash, entry: bad.processes[1].entry, data_load: bad.processes[1].data_load, ..bad.processes[0].clone() };
+    assert_eq!(bad.check(arch).unwrap_err().problem, "region overlaps another process");
+    let mut bad = s.k.image.clone();
+    bad.processes[0].flash.size = 60;
+    assert_eq!(bad.check(arch).unwrap_err().problem, "region not expressible by the protection unit");
+    let mut bad = s.k.image.clone();
+    bad.processes[2].entry = bad.processes[2].ram.base;
+    assert_eq!(bad.check(arch).unwrap_err().problem, "entry point outside its flash");
+    let mut bad = s.k.image.clone();
+    bad.processes[2].name = "a";
+    assert_eq!(bad.check(arch).unwrap_err().problem, "two processes share this name");
+    let mut bad = s.k.image.clone();
+    bad.processes[1].ram = bad.kernel_ram;
+    bad.processes[1].ram.size = 64;
+    bad.processes[1].stack = Region::new(bad.kernel_ram.base, 32).unwrap();
+    bad.processes[1].data.base = bad.kernel_ram.base + 32;
+    bad.processes[1].bss.base = bad.kernel_ram.base + 32;
+    bad.processes[1].heap = Region::new(bad.kernel_ram.base + 32, 32).unwrap();
+    assert_eq!(bad.check(arch).unwrap_err().problem, "region overlaps the kernel");
+    assert!(s.k.image.check(arch).is_ok());
+}
+
+#[test]
+fn ram_is_initialised_at_start() {
+    let mut s = sim([1, 1, 1], [vec![Write(700, b"dirty".to_vec())], idle(), idle()]);
+    s.run();
+    assert_eq!(s.ram(0, 700, 5), b"dirty");
+    s.k.boot().unwrap();
+    assert_eq!(s.ram(0, 700, 5), [0; 5], "a restart sees zeroed RAM");
+}
+
+#[test]
+fn heap_grows_within_its_quota_only() {
+    let grower = vec![
+        Call(Sysno::HeapGrow, vec![Val(64)]),
+        Call(Sysno::HeapGrow, vec![Val(64)]),
+        Call(Sysno::HeapGrow, vec![Val(1)]),
+        Call(Sysno::HeapGrow, vec![Val(usize::MAX)]),
+    ];
+    let mut s = sim([1, 1, 1], [grower, idle(), idle()]);
+    s.run();
+    let heap = s.k.image.processes[0].heap;
+    let r = s.results(0);
+    assert_eq!(r[0], [0, heap.base, 0, 0]);
+    assert_eq!(r[1], [0, heap.base + 64, 0, 0]);
+    assert_eq!(r[2], err(SyscallError::OutOfMemory));
+    assert_eq!(r[3], err(SyscallError::OutOfMemory), "no overflow");
+}

@@ -1,0 +1,201 @@
+//! `board.toml`: what a board is and how to build for and run it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use serde::Deserialize;
+
+use super::{field_error, load, Size};
+
+/// `board.toml`: what a board is and how to build for and run it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardFile {
+    pub board: BoardInfo,
+    pub memory: BoardMemory,
+    pub kernel: KernelReservation,
+    pub protection: Protection,
+    pub qemu: Option<Qemu>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardInfo {
+    pub name: String,
+    pub description: String,
+    /// Architecture family: `cortex-m` or `riscv`.
+    pub arch: String,
+    pub cpu: String,
+    /// Rust target triple.
+    pub target: String,
+    /// `qemu` (emulated, tested in CI) or `hardware`.
+    pub status: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MemoryRange {
+    pub origin: u64,
+    pub size: Size,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardMemory {
+    pub flash: MemoryRange,
+    pub ram: MemoryRange,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KernelReservation {
+    pub flash: Size,
+    pub ram: Size,
+}
+
+/// How process regions must be shaped for the board's protection unit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RegionRule {
+    /// A power of two in size, aligned to its size (ARMv7-M MPU, RISC-V PMP NAPOT).
+    PowerOfTwo,
+    /// Any multiple of `min_region`, aligned to it (ARMv8-M MPU).
+    Granule,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Protection {
+    /// Name of the unit (informational): `pmsav7`, `pmp`, `none`.
+    pub unit: String,
+    pub rule: RegionRule,
+    pub min_region: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Qemu {
+    pub binary: String,
+    pub machine: String,
+    pub cpu: Option<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+/// A board, loaded from `bsp/<name>/board.toml`.
+#[derive(Debug, Clone)]
+pub struct Board {
+    pub file: BoardFile,
+    /// The BSP package directory.
+    pub dir: PathBuf,
+}
+
+impl Board {
+    /// The board's name.
+    pub fn name(&self) -> &str {
+        &self.file.board.name
+    }
+
+    /// The Rust target triple.
+    pub fn target(&self) -> &str {
+        &self.file.board.target
+    }
+
+    /// Loads and checks `dir/board.toml`.
+    pub fn load(dir: &Path) -> Result<Board> {
+        let path = dir.join("board.toml");
+        let file: BoardFile = load(&path)?;
+        let dir_name = dir.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        if file.board.name != dir_name {
+            return Err(field_error(
+                &path,
+                "board.name",
+                format!("is \"{}\" but the BSP directory is \"{dir_name}\"; they must match", file.board.name),
+            ));
+        }
+        if !["cortex-m", "riscv"].contains(&file.board.arch.as_str()) {
+            return Err(field_error(&path, "board.arch", "must be \"cortex-m\" or \"riscv\""));
+        }
+        if !["qemu", "hardware"].contains(&file.board.status.as_str()) {
+            return Err(field_error(&path, "board.status", "must be \"qemu\" or \"hardware\""));
+        }
+        let m = &file.memory;
+        for (field, r) in [("memory.flash", &m.flash), ("memory.ram", &m.ram)] {
+            if r.size.0 == 0 || r.origin.checked_add(r.size.0).is_none_or(|end| end > 1 << 32) {
+                return Err(field_error(&path, field, "must be a non-empty range inside the 32-bit address space"));
+            }
+        }
+        let overlap = m.flash.origin < m.ram.origin + m.ram.size.0 && m.ram.origin < m.flash.origin + m.flash.size.0;
+        if overlap {
+            return Err(field_error(&path, "memory.ram", "overlaps memory.flash"));
+        }
+        if file.kernel.flash.0 >= m.flash.size.0 {
+            return Err(field_error(&path, "kernel.flash", "leaves no flash for processes (must be less than memory.flash.size)"));
+        }
+        if file.kernel.ram.0 >= m.ram.size.0 {
+            return Err(field_error(&path, "kernel.ram", "leaves no RAM for processes (must be less than memory.ram.size)"));
+        }
+        let min = file.protection.min_region;
+        if min < 4 || !min.is_power_of_two() {
+            return Err(field_error(&path, "protection.min_region", "must be a power of two, at least 4"));
+        }
+        if file.board.status == "qemu" && file.qemu.is_none() {
+            return Err(field_error(&path, "qemu", "a board with status \"qemu\" needs a [qemu] table"));
+        }
+        Ok(Board { file, dir: dir.to_path_buf() })
+    }
+}
+
+/// Every board of the SDK, by name.
+pub fn all_boards(sdk: &Path) -> Result<Vec<Board>> {
+    let mut boards = Vec::new();
+    let mut dirs: Vec<_> = std::fs::read_dir(sdk.join("bsp"))?.filter_map(|e| e.ok()).map(|e| e.path()).collect();
+    dirs.sort();
+    for dir in dirs {
+        if dir.join("board.toml").exists() {
+            boards.push(Board::load(&dir)?);
+        }
+    }
+    Ok(boards)
+}
+
+/// The board called `name`, with a helpful error listing the known boards.
+pub fn find_board(sdk: &Path, name: &str) -> Result<Board> {
+    let dir = sdk.join("bsp").join(name);
+    if dir.join("board.toml").exists() {
+        return Board::load(&dir);
+    }
+    let known: Vec<String> = all_boards(sdk)?.iter().map(|b| b.name().to_string()).collect();
+    bail!("unknown board \"{name}\"; known boards: {}", known.join(", "))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::tests_support::temp_dir;
+
+    #[test]
+    fn board_inconsistencies_are_named() {
+        let root = temp_dir("board");
+        let dir = root.join("myboard");
+        std::fs::create_dir_all(&dir).unwrap();
+        let good = "[board]\nname = \"myboard\"\ndescription = \"d\"\narch = \"cortex-m\"\ncpu = \"c\"\ntarget = \"t\"\nstatus = \"hardware\"\n\
+            [memory]\nflash = { origin = 0, size = \"256K\" }\nram = { origin = 0x20000000, size = \"64K\" }\n\
+            [kernel]\nflash = \"32K\"\nram = \"8K\"\n[protection]\nunit = \"pmsav7\"\nrule = \"power-of-two\"\nmin_region = 32\n";
+        std::fs::write(dir.join("board.toml"), good).unwrap();
+        assert!(Board::load(&dir).is_ok());
+        let overlapping = good.replace("0x20000000", "0x1000");
+        std::fs::write(dir.join("board.toml"), overlapping).unwrap();
+        let e = Board::load(&dir).unwrap_err().to_string();
+        assert!(e.contains("board.toml: field `memory.ram`: overlaps"), "{e}");
+        let too_big = good.replace("flash = \"32K\"", "flash = \"256K\"");
+        std::fs::write(dir.join("board.toml"), too_big).unwrap();
+        assert!(Board::load(&dir).unwrap_err().to_string().contains("field `kernel.flash`"));
+        let bad_rule = good.replace("power-of-two", "any");
+        std::fs::write(dir.join("board.toml"), bad_rule).unwrap();
+        assert!(Board::load(&dir).unwrap_err().to_string().contains("field `protection.rule`"));
+        let renamed = good.replace("name = \"myboard\"", "name = \"other\"");
+        std::fs::write(dir.join("board.toml"), renamed).unwrap();
+        assert!(Board::load(&dir).unwrap_err().to_string().contains("field `board.name`"));
+    }
+}

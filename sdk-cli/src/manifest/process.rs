@@ -1,0 +1,222 @@
+//! `process.toml`: one process, next to its crate's `Cargo.toml`.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Result};
+use serde::Deserialize;
+
+use super::{field_error, load, Size};
+
+/// `process.toml`, next to a process crate's `Cargo.toml`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessFile {
+    pub process: ProcessInfo,
+    #[serde(default)]
+    pub fault: FaultSection,
+    #[serde(default)]
+    pub capabilities: CapabilitySection,
+}
+
+/// When the kernel starts a process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Start {
+    /// At boot.
+    #[default]
+    Boot,
+    /// Only when a process with the `spawn` capability starts it.
+    Manual,
+}
+
+/// Log levels accepted in manifests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Level {
+    Error,
+    Warn,
+    #[default]
+    Info,
+    Debug,
+    Trace,
+}
+
+/// `[fault]`: what the kernel does when the process faults.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultSection {
+    pub policy: Policy,
+    /// Restarts allowed at once within `window_ms` (policy `restart`).
+    #[serde(default = "default_max_restarts")]
+    pub max_restarts: u8,
+    #[serde(default = "default_window_ms")]
+    pub window_ms: u64,
+    /// First delay once `max_restarts` is spent; doubles with each further fault in the window.
+    #[serde(default = "default_backoff_ms")]
+    pub backoff_ms: u64,
+}
+
+impl Default for FaultSection {
+    fn default() -> Self {
+        Self { policy: Policy::Stop, max_restarts: default_max_restarts(), window_ms: default_window_ms(), backoff_ms: default_backoff_ms() }
+    }
+}
+
+fn default_max_restarts() -> u8 {
+    3
+}
+fn default_window_ms() -> u64 {
+    10_000
+}
+fn default_backoff_ms() -> u64 {
+    1_000
+}
+
+/// Fault policies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Policy {
+    Stop,
+    Restart,
+}
+
+/// `[capabilities]`: what the process may do to others, by process name.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapabilitySection {
+    #[serde(default)]
+    pub send: Vec<String>,
+    #[serde(default)]
+    pub spawn: Vec<String>,
+    #[serde(default)]
+    pub kill: Vec<String>,
+    /// May read the kernel log ring.
+    #[serde(default)]
+    pub log_read: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessInfo {
+    /// Name: 1 to 16 of `a-z 0-9 - _`, starting with a letter.
+    pub name: String,
+    /// 0 is the most important.
+    pub priority: u8,
+    /// Stack size in bytes.
+    pub stack: Size,
+    /// Heap quota in bytes (placed after .bss in the process's RAM).
+    #[serde(default = "zero_size")]
+    pub heap: Size,
+    /// RAM to reserve in all, if more than the process needs (stack + .data + .bss + heap).
+    pub ram: Option<Size>,
+    /// When it starts.
+    #[serde(default)]
+    pub start: Start,
+    /// Its log records less severe than this are dropped by the kernel.
+    #[serde(default)]
+    pub log: Level,
+}
+
+fn zero_size() -> Size {
+    Size(0)
+}
+
+/// A process of an image: its manifest, crate directory and binary name.
+#[derive(Debug, Clone)]
+pub struct Process {
+    pub info: ProcessInfo,
+    pub fault: FaultSection,
+    pub capabilities: CapabilitySection,
+    pub dir: PathBuf,
+    pub bin: String,
+}
+
+/// Highest priority number accepted.
+pub const MAX_PRIORITY: u8 = 31;
+/// Most processes in one image.
+pub const MAX_PROCESSES: usize = 32;
+/// Smallest stack accepted.
+pub const MIN_STACK: u64 = 256;
+
+impl Process {
+    /// Loads `dir/process.toml` and the crate's package name from `dir/Cargo.toml`.
+    pub fn load(dir: &Path) -> Result<Process> {
+        let manifest = dir.join("process.toml");
+        if !manifest.exists() {
+            bail!("{}: missing; every process crate needs a process.toml (see docs/processes.md)", manifest.display());
+        }
+        let file: ProcessFile = load(&manifest)?;
+        let info = file.process;
+        if file.fault.policy == Policy::Restart && file.fault.window_ms == 0 {
+            return Err(field_error(&manifest, "fault.window_ms", "must be more than 0"));
+        }
+        let name_ok = (1..=16).contains(&info.name.len())
+            && info.name.starts_with(|c: char| c.is_ascii_lowercase())
+            && info.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_');
+        if !name_ok {
+            return Err(field_error(
+                &manifest,
+                "process.name",
+                format!("\"{}\" is not a process name: use 1 to 16 of a-z, 0-9, '-', '_', starting with a letter", info.name),
+            ));
+        }
+        if info.priority > MAX_PRIORITY {
+            return Err(field_error(&manifest, "process.priority", format!("{} is out of range 0..={MAX_PRIORITY} (0 is the most important)", info.priority)));
+        }
+        if info.stack.0 < MIN_STACK || info.stack.0 % 8 != 0 {
+            return Err(field_error(&manifest, "process.stack", format!("{} bytes: must be a multiple of 8, at least {MIN_STACK}", info.stack.0)));
+        }
+        if info.ram.is_some_and(|r| r.0 < info.stack.0 + info.heap.0 || r.0 % 8 != 0) {
+            return Err(field_error(&manifest, "process.ram", "must be a multiple of 8, at least stack + heap"));
+        }
+        if info.heap.0 % 8 != 0 {
+            return Err(field_error(&manifest, "process.heap", format!("{} bytes: must be a multiple of 8", info.heap.0)));
+        }
+        let cargo_toml = dir.join("Cargo.toml");
+        let cargo: CargoManifest = load(&cargo_toml)?;
+        let bin = match cargo.bin.as_deref() {
+            Some([one]) => one.name.clone(),
+            Some(_) => bail!("{}: field `bin`: a process crate must have exactly one [[bin]]", cargo_toml.display()),
+            None => cargo.package.name.clone(),
+        };
+        Ok(Process { info, fault: file.fault, capabilities: file.capabilities, dir: dir.to_path_buf(), bin })
+    }
+}
+
+#[derive(Deserialize)]
+struct CargoManifest {
+    package: CargoPackage,
+    bin: Option<Vec<CargoBin>>,
+}
+
+#[derive(Deserialize)]
+struct CargoPackage {
+    name: String,
+}
+
+#[derive(Deserialize)]
+struct CargoBin {
+    name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::tests_support::temp_dir;
+
+    #[test]
+    fn process_semantics_are_checked() {
+        let dir = temp_dir("proc");
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        let write = |body: &str| std::fs::write(dir.join("process.toml"), body).unwrap();
+        write("[process]\nname = \"Bad Name\"\npriority = 1\nstack = 1024\n");
+        assert!(Process::load(&dir).unwrap_err().to_string().contains("field `process.name`"));
+        write("[process]\nname = \"ok\"\npriority = 99\nstack = 1024\n");
+        assert!(Process::load(&dir).unwrap_err().to_string().contains("field `process.priority`"));
+        write("[process]\nname = \"ok\"\npriority = 1\nstack = 100\n");
+        assert!(Process::load(&dir).unwrap_err().to_string().contains("field `process.stack`"));
+        write("[process]\nname = \"ok\"\npriority = 1\nstack = \"2K\"\n");
+        let p = Process::load(&dir).unwrap();
+        assert_eq!((p.info.stack.0, p.bin.as_str()), (2048, "x"));
+    }
+}
