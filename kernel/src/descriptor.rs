@@ -114,6 +114,9 @@ pub struct ImageDesc<const N: usize> {
     pub kernel_flash: Region,
     /// RAM reserved for the kernel (its stack and statics).
     pub kernel_ram: Region,
+    /// Round-robin time slice among equally important processes, in microseconds (0: none;
+    /// equals then take turns only when one yields or blocks).
+    pub time_slice_us: u32,
     /// The processes, in task-index order.
     pub processes: [ProcessDesc; N],
 }

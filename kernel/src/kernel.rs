@@ -9,7 +9,8 @@ use crate::descriptor::ImageDesc;
 use crate::log;
 use crate::log_ring::{LogRing, Tee, LOG_RING_SIZE};
 use crate::process::{Process, State};
-use crate::sched;
+use crate::priority::Priority;
+use crate::sched::{self, Candidate};
 
 /// Exit code when a process faulted or exited with a non-zero status.
 pub const EXIT_PROCESS_FAILED: u8 = 1;
@@ -37,6 +38,12 @@ pub struct Kernel<A: Arch, B: Board, const N: usize> {
     pub(crate) alarm: Option<u64>,
     /// The most recent log output.
     pub(crate) log_ring: LogRing<LOG_RING_SIZE>,
+    /// Whether the process that ran last gives up its turn among equals (it yielded, or its time
+    /// slice ran out).
+    pub(crate) rotate: bool,
+    /// The running process's time slice: whose it is and when it ends (only while an equal
+    /// competes for the CPU).
+    pub(crate) slice: Option<(usize, u64)>,
 }
 
 impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
@@ -51,6 +58,9 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             last: N.saturating_sub(1),
             alarm: None,
             log_ring: LogRing::default(),
+            // Nothing has run yet: the first pick among equals starts at task 0.
+            rotate: true,
+            slice: None,
         }
     }
 
@@ -94,7 +104,8 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         if self.arch.interrupt_pending() {
             self.service_interrupts();
         }
-        let Some(i) = sched::pick(&self.image.processes, &self.procs, self.last) else {
+        let rotate = core::mem::take(&mut self.rotate);
+        let Some(i) = sched::pick(N, self.last, rotate, |j| self.candidate(j)) else {
             if self.alarm.is_none() {
                 return Some(self.finish());
             }
@@ -103,6 +114,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             return None;
         };
         self.last = i;
+        self.update_slice(i);
         if self.protected != Some(i) {
             self.arch.protect(&self.image.processes[i].regions());
             self.protected = Some(i);
@@ -128,6 +140,46 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             }
         }
         self.service_deadlines();
+    }
+
+    /// How the scheduler sees process `i`, if it is ready.
+    pub(crate) fn candidate(&self, i: usize) -> Option<Candidate> {
+        let p = &self.procs[i];
+        (p.state == State::Ready).then(|| Candidate { priority: self.effective_priority(i), deadline: p.job_deadline })
+    }
+
+    /// Process `i`'s priority, raised by what it inherits from processes waiting on its mutexes.
+    pub(crate) fn effective_priority(&self, i: usize) -> Priority {
+        let own = self.image.processes[i].priority;
+        match self.procs[i].inherited {
+            Some(p) if p.is_more_important_than(own) => p,
+            _ => own,
+        }
+    }
+
+    /// Starts or stops the time slice of process `i`, about to run: a slice runs only while
+    /// another ready process ties with it, so an uncontended CPU gets no timer interrupts.
+    fn update_slice(&mut self, i: usize) {
+        let slice_us = self.image.time_slice_us;
+        if slice_us == 0 {
+            return;
+        }
+        let me = self.candidate(i);
+        let contended = (0..N).any(|j| j != i && self.candidate(j).is_some_and(|c| me.is_some_and(|m| !m.beats(&c) && !c.beats(&m))));
+        match self.slice {
+            Some((owner, _)) if owner == i && contended => {}
+            _ if contended => {
+                let frequency = self.board.clock().frequency();
+                let end = self.now().saturating_add(mote_hal::clock::micros_to_ticks(u64::from(slice_us), frequency));
+                self.slice = Some((i, end));
+                self.arm();
+            }
+            Some(_) => {
+                self.slice = None;
+                self.arm();
+            }
+            None => {}
+        }
     }
 
     /// Writes one kernel log record.

@@ -100,6 +100,10 @@ pub struct Process<C> {
     pub window_start: u64,
     /// Faults in the current window.
     pub window_faults: u32,
+    /// The most important priority among processes waiting for mutexes it holds.
+    pub inherited: Option<crate::priority::Priority>,
+    /// The absolute deadline (clock ticks) of its current job, for periodic (EDF) processes.
+    pub job_deadline: Option<u64>,
 }
 
 impl<C: Default> Default for Process<C> {
@@ -114,6 +118,8 @@ impl<C: Default> Default for Process<C> {
             restarts: 0,
             window_start: 0,
             window_faults: 0,
+            inherited: None,
+            job_deadline: None,
         }
     }
 }

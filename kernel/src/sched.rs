@@ -1,28 +1,151 @@
-//! Choosing the next process to run.
+//! Choosing the next process to run: the whole scheduling policy, in one function.
 //!
-//! The rule: the most important ready process runs; among ready processes of equal priority, the
-//! one after the last to run (in task-index order, wrapping) goes next, so equals take turns.
+//! The rules, in order:
+//!
+//! 1. Only ready processes run.
+//! 2. The most important *effective* priority wins. A process's effective priority is its own,
+//!    raised while it holds a mutex a more important process waits for (priority inheritance).
+//! 3. Among equals, a process with a deadline (a periodic job, earliest-deadline-first) goes before
+//!    one without, and the earliest deadline first.
+//! 4. Among equals that are still tied, the process that ran last keeps the CPU, unless it asked to
+//!    rotate (it yielded, or its time slice ran out): then the next one after it in task-index
+//!    order, wrapping, goes; so equals take turns.
+//!
+//! `pick` sees processes only through [`Candidate`]s, so it is tested exhaustively on the host.
 
-use crate::descriptor::ProcessDesc;
 use crate::priority::Priority;
-use crate::process::{Process, State};
 
-/// The task index of the next process to run, or `None` if no process is ready.
-///
-/// `last` is the index of the process that ran most recently.
-pub fn pick<C>(descs: &[ProcessDesc], procs: &[Process<C>], last: usize) -> Option<usize> {
-    let n = procs.len();
-    let mut best: Option<(usize, Priority)> = None;
-    for offset in 1..=n {
-        let i = (last + offset) % n;
-        if procs[i].state != State::Ready {
-            continue;
+/// What the scheduler needs to know of a ready process.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Candidate {
+    /// Its effective priority.
+    pub priority: Priority,
+    /// The absolute deadline of its current job, if it is a periodic (EDF) process.
+    pub deadline: Option<u64>,
+}
+
+impl Candidate {
+    /// Whether `self` should run in preference to `other` by rules 2 and 3 (not a tie).
+    pub fn beats(&self, other: &Candidate) -> bool {
+        if self.priority != other.priority {
+            return self.priority.is_more_important_than(other.priority);
         }
-        let prio = descs[i].priority;
-        match best {
-            Some((_, p)) if !prio.is_more_important_than(p) => {}
-            _ => best = Some((i, prio)),
+        match (self.deadline, other.deadline) {
+            (Some(a), Some(b)) => a < b,
+            (Some(_), None) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The task index of the next process to run, or `None` if none is ready.
+///
+/// `n` is the number of processes, `ready(i)` describes process `i` if it is ready, `current` is
+/// the process that ran last and `rotate` whether it gave up its turn among equals.
+pub fn pick(n: usize, current: usize, rotate: bool, ready: impl Fn(usize) -> Option<Candidate>) -> Option<usize> {
+    if n == 0 {
+        return None;
+    }
+    let mut best: Option<(usize, Candidate)> = None;
+    // Start after `current` so that, among ties, the first found is the next in turn; visit
+    // `current` last, and let it keep a tie only if it does not rotate.
+    for offset in 1..=n {
+        let i = (current + offset) % n;
+        let Some(c) = ready(i) else { continue };
+        let better = match &best {
+            None => true,
+            Some((_, b)) => c.beats(b) || (i == current % n && !rotate && !b.beats(&c)),
+        };
+        if better {
+            best = Some((i, c));
         }
     }
     best.map(|(i, _)| i)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::vec;
+    use std::vec::Vec;
+
+    fn cand(p: u8, d: Option<u64>) -> Candidate {
+        Candidate { priority: Priority(p), deadline: d }
+    }
+
+    #[test]
+    fn most_important_first_then_earliest_deadline() {
+        let set = [Some(cand(2, None)), Some(cand(1, Some(50))), Some(cand(1, Some(20))), None];
+        assert_eq!(pick(4, 0, false, |i| set[i]), Some(2));
+        let set = [Some(cand(1, None)), Some(cand(1, Some(90)))];
+        assert_eq!(pick(2, 0, false, |i| set[i]), Some(1), "a deadline beats none at equal priority");
+    }
+
+    #[test]
+    fn the_current_process_keeps_a_tie_unless_it_rotates() {
+        let set = [Some(cand(1, None)), Some(cand(1, None)), Some(cand(1, None))];
+        assert_eq!(pick(3, 1, false, |i| set[i]), Some(1));
+        assert_eq!(pick(3, 1, true, |i| set[i]), Some(2));
+        assert_eq!(pick(3, 2, true, |i| set[i]), Some(0), "wraps around");
+    }
+
+    #[test]
+    fn nothing_ready_means_none() {
+        assert_eq!(pick(3, 0, false, |_| None), None);
+        assert_eq!(pick(0, 0, false, |_| None), None);
+    }
+
+    fn candidate() -> impl Strategy<Value = Option<Candidate>> {
+        prop::option::weighted(0.7, (0u8..4, prop::option::of(0u64..6)).prop_map(|(p, d)| cand(p, d)))
+    }
+
+    proptest! {
+        /// The pick is ready, and no ready process beats it.
+        #[test]
+        fn picks_a_ready_process_that_nothing_beats(set in prop::collection::vec(candidate(), 1..9), current in 0usize..9, rotate: bool) {
+            let n = set.len();
+            let chosen = pick(n, current, rotate, |i| set[i]);
+            match chosen {
+                None => prop_assert!(set.iter().all(|c| c.is_none())),
+                Some(k) => {
+                    let winner = set[k].expect("picked a ready process");
+                    for c in set.iter().flatten() {
+                        prop_assert!(!c.beats(&winner), "{c:?} beats the pick {winner:?}");
+                    }
+                }
+            }
+        }
+
+        /// Keeping the CPU: a current process that is among the best and does not rotate runs on.
+        #[test]
+        fn the_current_best_runs_on_without_rotation(set in prop::collection::vec(candidate(), 1..9), current in 0usize..9) {
+            let n = set.len();
+            let cur = current % n;
+            if let Some(c) = set[cur] {
+                if set.iter().flatten().all(|o| !o.beats(&c)) {
+                    prop_assert_eq!(pick(n, current, false, |i| set[i]), Some(cur));
+                }
+            }
+        }
+
+        /// Fairness: with a fixed set of equally good processes, rotating turns visit each of them
+        /// within `n` picks.
+        #[test]
+        fn equals_take_turns(ready in prop::collection::vec(any::<bool>(), 1..9), start in 0usize..9) {
+            let n = ready.len();
+            let set: Vec<Option<Candidate>> = ready.iter().map(|&r| r.then(|| cand(1, None))).collect();
+            let mut seen = vec![false; n];
+            let mut current = start % n;
+            for _ in 0..n {
+                match pick(n, current, true, |i| set[i]) {
+                    Some(k) => { seen[k] = true; current = k; }
+                    None => break,
+                }
+            }
+            for i in 0..n {
+                prop_assert_eq!(seen[i], ready[i], "process {} (ready: {})", i, ready[i]);
+            }
+        }
+    }
 }

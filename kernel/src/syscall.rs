@@ -99,7 +99,10 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
                 self.sys_exit(i, args[0] as u32);
                 Outcome::Pending
             }
-            Sysno::Yield => Outcome::Done(ok(0, 0, 0)),
+            Sysno::Yield => {
+                self.rotate = true;
+                Outcome::Done(ok(0, 0, 0))
+            }
             Sysno::Find => self.sys_find(i, args).into(),
             Sysno::Send => self.sys_send(i, args),
             Sysno::Receive => self.sys_receive(i, args),

@@ -33,9 +33,15 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         self.arm();
     }
 
+    /// The earliest deadline, time-slice end included.
+    fn next_event(&self) -> Option<u64> {
+        let deadlines = self.procs.iter().filter_map(|p| p.deadline);
+        deadlines.chain(self.slice.map(|(_, end)| end)).min()
+    }
+
     /// Requests the clock's alarm for the earliest deadline, if it changed.
     pub(crate) fn arm(&mut self) {
-        let next = self.procs.iter().filter_map(|p| p.deadline).min();
+        let next = self.next_event();
         if next != self.alarm {
             self.alarm = next;
             self.board.clock().set_alarm(next);
@@ -51,8 +57,13 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
                 self.expire(i);
             }
         }
+        if self.slice.is_some_and(|(_, end)| end <= now) {
+            // The running process's slice is over: the next equal takes its turn.
+            self.slice = None;
+            self.rotate = true;
+        }
         // Even when nothing changed, the alarm that fired must be cleared or moved.
-        let next = self.procs.iter().filter_map(|p| p.deadline).min();
+        let next = self.next_event();
         self.alarm = next;
         self.board.clock().set_alarm(next);
     }

@@ -273,6 +273,7 @@ fn write_kernel_layout(dir: &Path, board: &Board, image: &Image, layout: &Layout
     let (kf, kr) = (layout.kernel_flash, layout.kernel_ram);
     writeln!(rs, "    kernel_flash: ::mote_hal::Region {{ base: {:#x}, size: {:#x} }},", kf.base, kf.size)?;
     writeln!(rs, "    kernel_ram: ::mote_hal::Region {{ base: {:#x}, size: {:#x} }},", kr.base, kr.size)?;
+    writeln!(rs, "    time_slice_us: {},", u64::from(board.file.kernel.time_slice_ms) * 1000)?;
     writeln!(rs, "    processes: [")?;
     for desc in table {
         writeln!(rs, "    {desc},")?;

@@ -42,6 +42,9 @@ pub(super) enum Step {
     RawCall(usize, [usize; 6]),
     /// Take a fault.
     Fault(FaultKind, usize),
+    /// Compute for this many microseconds (fake ticks) without a syscall; an alarm that falls due
+    /// meanwhile interrupts it.
+    Compute(u64),
 }
 
 #[derive(Default, Debug)]
@@ -87,8 +90,10 @@ pub(super) struct FakeArch {
     generations: Vec<u16>,
     /// Shared with the board's clock: sleeping advances time to the alarm.
     time: Rc<FakeTime>,
-    /// Every process all scripts have finished to run, in order (for scheduling tests).
-    sleeps: usize,
+    /// Times the kernel idled waiting for an interrupt.
+    pub(super) sleeps: usize,
+    /// The RAM base of the process that ran each `Compute` step, in order.
+    pub(super) computed: Vec<usize>,
 }
 
 /// Fake time, in ticks of 1 MHz (one tick per microsecond).
@@ -150,6 +155,13 @@ impl Arch for FakeArch {
                     ctx.args = [0; 7];
                     ctx.args[..6].copy_from_slice(&args);
                     return Trap::Syscall;
+                }
+                Step::Compute(us) => {
+                    self.time.now.set(self.time.now.get() + us);
+                    self.computed.push(ram);
+                    if self.time.alarm.get().is_some_and(|a| a <= self.time.now.get()) {
+                        return Trap::Interrupt;
+                    }
                 }
                 Step::Fault(kind, addr) => {
                     return Trap::Fault(Fault { kind, pc: Some(ctx.entry), address: Some(addr) })
@@ -248,6 +260,7 @@ pub(super) struct Config {
     caps: [Capabilities; 3],
     log_level: LogLevel,
     heap: usize,
+    slice_us: u32,
 }
 
 /// Every process may do everything to every other.
@@ -255,7 +268,7 @@ pub(super) const ALL: Capabilities = Capabilities { send: TaskSet(0b111), spawn:
 
 impl Config {
     fn new(prios: [u8; 3]) -> Self {
-        Self { prios, start: [true; 3], policy: [FaultPolicy::Stop; 3], caps: [ALL; 3], log_level: LogLevel::Trace, heap: 128 }
+        Self { prios, start: [true; 3], policy: [FaultPolicy::Stop; 3], caps: [ALL; 3], log_level: LogLevel::Trace, heap: 128, slice_us: 0 }
     }
 }
 
@@ -296,6 +309,7 @@ pub(super) fn sim_with(config: Config, scripts: [Vec<Step>; 3]) -> Sim {
         name: "test",
         kernel_flash: Region::new(kflash, 64).unwrap(),
         kernel_ram: Region::new(kram, 64).unwrap(),
+        time_slice_us: config.slice_us,
         processes: [descs[0].clone(), descs[1].clone(), descs[2].clone()],
     }));
     let time = Rc::new(FakeTime::default());
@@ -306,6 +320,7 @@ pub(super) fn sim_with(config: Config, scripts: [Vec<Step>; 3]) -> Sim {
         generations: vec![0; 3],
         time: time.clone(),
         sleeps: 0,
+        computed: Vec::new(),
     };
     let board = FakeBoard { out: Vec::new(), clock: FakeClock(time) };
     let mut k = Kernel::new(arch, board, image);

@@ -12,6 +12,7 @@ fn higher_priority_runs_first_and_equals_take_turns() {
         let last = s.k.last;
         order.push(last);
     }
+    // b first; then c and a take turns by yielding.
     assert_eq!(order, vec![1, 1, 2, 0, 2, 0, 2, 0]);
 }
 
@@ -76,4 +77,45 @@ fn heap_grows_within_its_quota_only() {
     assert_eq!(r[1], [0, heap.base + 64, 0, 0]);
     assert_eq!(r[2], err(SyscallError::OutOfMemory));
     assert_eq!(r[3], err(SyscallError::OutOfMemory), "no overflow");
+}
+
+#[test]
+fn equals_share_the_cpu_in_time_slices() {
+    let mut config = Config::new([1, 1, 0]);
+    config.slice_us = 1000;
+    // a and b compute for 3 ms each, in 500 us steps, without a syscall; c (more important) is
+    // done at once. With 1 ms slices they alternate every two steps.
+    let work = vec![Compute(500); 6];
+    let mut s = sim_with(config, [work.clone(), work, idle()]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    let a = s.k.image.processes[0].ram.base;
+    let order: Vec<char> = s.k.arch.computed.iter().map(|&r| if r == a { 'a' } else { 'b' }).collect();
+    let order: String = order.into_iter().collect();
+    assert_eq!(order, "aabbaabbaabb");
+}
+
+#[test]
+fn without_a_competitor_no_slice_timer_is_armed() {
+    let mut config = Config::new([1, 2, 2]);
+    config.slice_us = 1000;
+    let mut s = sim_with(config, [vec![Compute(500); 6], idle(), idle()]);
+    s.run();
+    let a = s.k.image.processes[0].ram.base;
+    assert!(s.k.arch.computed.iter().all(|&r| r == a));
+    assert_eq!(s.k.arch.computed.len(), 6, "ran uninterrupted: no slice while nobody else ties");
+}
+
+#[test]
+fn a_syscall_does_not_give_up_the_turn_but_yield_does() {
+    let calls = |n| vec![Call(Sysno::Now, vec![]); n];
+    let mut a = calls(2);
+    a.push(Call(Sysno::Yield, vec![]));
+    a.extend(calls(1));
+    let mut s = sim([1, 1, 2], [a, calls(1), idle()]);
+    let mut order = Vec::new();
+    while s.k.step().is_none() {
+        order.push(s.k.last);
+    }
+    // a: now, now, yield (then b: now, exit), a: now, exit; c last.
+    assert_eq!(order, vec![0, 0, 0, 1, 1, 0, 0, 2]);
 }

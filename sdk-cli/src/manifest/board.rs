@@ -51,6 +51,13 @@ pub struct BoardMemory {
 pub struct KernelReservation {
     pub flash: Size,
     pub ram: Size,
+    /// Round-robin time slice among equally important processes, in milliseconds (0: none).
+    #[serde(default = "default_time_slice_ms")]
+    pub time_slice_ms: u32,
+}
+
+fn default_time_slice_ms() -> u32 {
+    10
 }
 
 /// How process regions must be shaped for the board's protection unit.
@@ -134,6 +141,9 @@ impl Board {
         }
         if file.kernel.ram.0 >= m.ram.size.0 {
             return Err(field_error(&path, "kernel.ram", "leaves no RAM for processes (must be less than memory.ram.size)"));
+        }
+        if file.kernel.time_slice_ms > 60_000 {
+            return Err(field_error(&path, "kernel.time_slice_ms", "must be at most 60000 (a minute); 0 turns time slicing off"));
         }
         let min = file.protection.min_region;
         if min < 4 || !min.is_power_of_two() {
