@@ -96,6 +96,18 @@ pub enum Sysno {
     /// `buf`; returns the sequence number of the first byte copied and how many were (needs the
     /// `log_read` capability).
     LogRead = 17,
+    /// `notify(task, bits)`: set notification bits of a process (needs the `send` capability
+    /// for it); wakes it if it waits for any of them.
+    Notify = 18,
+    /// `notify_wait(mask, timeout) -> bits`: wait until one of the notification bits in `mask`
+    /// is set; returns (and clears) those of them that are.
+    NotifyWait = 19,
+    /// `irq_ack(bits)`: the interrupts of the caller's devices whose notification bits are in
+    /// `bits` have been handled: let them interrupt again.
+    IrqAck = 20,
+    /// `device(name_ptr, name_len) -> (base, size, bit)`: where one of the caller's devices is
+    /// and which notification bit its interrupt sets (32 if it has none).
+    Device = 21,
 }
 
 impl Sysno {
@@ -119,6 +131,10 @@ impl Sysno {
             15 => Self::Ps,
             16 => Self::HeapGrow,
             17 => Self::LogRead,
+            18 => Self::Notify,
+            19 => Self::NotifyWait,
+            20 => Self::IrqAck,
+            21 => Self::Device,
             _ => return None,
         })
     }

@@ -3,6 +3,10 @@
 use crate::memory::{Access, Region, RegionError};
 use crate::trap::Trap;
 
+/// Most regions the kernel asks the protection unit for, per process: its flash, its RAM and up
+/// to two devices.
+pub const MAX_PROCESS_REGIONS: usize = 4;
+
 /// A description of the memory-protection hardware, for the boot banner.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct ProtectionInfo {
@@ -78,8 +82,16 @@ pub trait Arch {
     /// kernel has dealt with it.
     fn take_interrupt(&mut self) -> Option<u32>;
 
-    /// Unmasks an interrupt line at the interrupt controller.
+    /// Lets an interrupt line interrupt again: unmasks it at the interrupt controller (and, where
+    /// the controller tracks interrupts in service, completes it).
     fn enable_interrupt(&mut self, irq: u32);
+
+    /// Masks an interrupt line at the interrupt controller.
+    fn disable_interrupt(&mut self, irq: u32);
+
+    /// Sets the urgency of an interrupt line: 0 is the most urgent of those a process may own.
+    /// The kernel's own interrupts (its clock) stay more urgent than any of them.
+    fn set_interrupt_priority(&mut self, irq: u32, priority: u8);
 
     /// Whether an interrupt is waiting for [`Arch::take_interrupt`] (cheap: called before
     /// every process switch).

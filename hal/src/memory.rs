@@ -65,15 +65,19 @@ pub struct Access {
     pub write: bool,
     /// Instruction fetches allowed.
     pub execute: bool,
+    /// Device registers (never cached, reordered or merged), not memory.
+    pub device: bool,
 }
 
 impl Access {
     /// Code and constants: read and execute.
-    pub const READ_EXECUTE: Self = Self { read: true, write: false, execute: true };
+    pub const READ_EXECUTE: Self = Self { read: true, write: false, execute: true, device: false };
     /// Data: read and write, never execute.
-    pub const READ_WRITE: Self = Self { read: true, write: true, execute: false };
+    pub const READ_WRITE: Self = Self { read: true, write: true, execute: false, device: false };
     /// Read only.
-    pub const READ_ONLY: Self = Self { read: true, write: false, execute: false };
+    pub const READ_ONLY: Self = Self { read: true, write: false, execute: false, device: false };
+    /// A device's registers: read and write, never execute.
+    pub const DEVICE: Self = Self { read: true, write: true, execute: false, device: true };
 
     /// Whether every right in `needed` is granted here.
     pub const fn allows(&self, needed: Access) -> bool {

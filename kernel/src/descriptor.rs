@@ -72,6 +72,25 @@ pub enum FaultPolicy {
     },
 }
 
+/// A device a process owns: its registers (mapped into the process) and its interrupt, which the
+/// kernel delivers to the process as a notification bit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DeviceDesc {
+    /// Name, as the board's `board.toml` declares it.
+    pub name: &'static str,
+    /// Its register block.
+    pub region: Region,
+    /// Its interrupt line, if it has one.
+    pub irq: Option<u32>,
+    /// The notification bit its interrupt sets (0..31).
+    pub notify_bit: u8,
+    /// Urgency of its interrupt line: 0 is the most urgent a process may have.
+    pub irq_priority: u8,
+}
+
+/// Most devices one process may own.
+pub const MAX_DEVICES: usize = mote_hal::MAX_PROCESS_REGIONS - 2;
+
 /// One process of the image, as laid out by the build.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ProcessDesc {
@@ -103,6 +122,8 @@ pub struct ProcessDesc {
     pub capabilities: Capabilities,
     /// Its records less severe than this are dropped.
     pub log_level: LogLevel,
+    /// The devices it owns.
+    pub devices: &'static [DeviceDesc],
 }
 
 /// The whole image: the kernel's own memory and the process table.
@@ -190,9 +211,30 @@ impl<const N: usize> ImageDesc<N> {
             if !p.flash.contains_range(p.data_load, p.data.size) {
                 return err(p.name, "initial .data image outside its flash");
             }
+            if p.devices.len() > MAX_DEVICES {
+                return err(p.name, "more than two devices");
+            }
+            for (k, d) in p.devices.iter().enumerate() {
+                if arch.check_region(d.region).is_err() {
+                    return err(p.name, "device region not expressible by the protection unit");
+                }
+                let memory = [self.kernel_flash, self.kernel_ram, p.flash, p.ram];
+                if memory.iter().any(|m| m.overlaps(&d.region)) {
+                    return err(p.name, "device region overlaps memory");
+                }
+                if d.notify_bit >= 32 || p.devices[..k].iter().any(|e| e.notify_bit == d.notify_bit) {
+                    return err(p.name, "device notification bit out of range or used twice");
+                }
+            }
             for other in &self.processes[..i] {
                 if other.name == p.name {
                     return err(p.name, "two processes share this name");
+                }
+                for d in p.devices {
+                    let shared_irq = |e: &DeviceDesc| d.irq.is_some() && e.irq == d.irq;
+                    if other.devices.iter().any(|e| e.region.overlaps(&d.region) || shared_irq(e)) {
+                        return err(p.name, "device owned by another process too");
+                    }
                 }
                 for a in [p.flash, p.ram] {
                     for b in [other.flash, other.ram] {

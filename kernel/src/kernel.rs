@@ -116,7 +116,8 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         self.last = i;
         self.update_slice(i);
         if self.protected != Some(i) {
-            self.arch.protect(&self.image.processes[i].regions());
+            let (regions, n) = self.image.processes[i].protection_regions();
+            self.arch.protect(&regions[..n]);
             self.protected = Some(i);
         }
         match self.arch.run(&mut self.procs[i].context) {
@@ -135,8 +136,8 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             if self.board.clock().interrupts().contains(&irq) {
                 self.board.clock().on_interrupt();
                 self.arch.enable_interrupt(irq);
-            } else {
-                self.log(LogLevel::Warn, format_args!("interrupt {irq} has no owner; left masked"));
+            } else if !self.deliver_interrupt(irq) {
+                self.unowned_interrupt(irq);
             }
         }
         self.service_deadlines();

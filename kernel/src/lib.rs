@@ -26,6 +26,7 @@ mod kernel;
 pub mod lifecycle;
 pub mod log;
 pub mod log_ring;
+pub mod notify;
 pub mod priority;
 pub mod process;
 mod report;
@@ -34,7 +35,7 @@ pub mod syscall;
 pub mod time;
 pub mod umem;
 
-pub use descriptor::{Capabilities, FaultPolicy, ImageDesc, LayoutError, ProcessDesc, TaskSet};
+pub use descriptor::{Capabilities, DeviceDesc, FaultPolicy, ImageDesc, LayoutError, ProcessDesc, TaskSet};
 pub use kernel::{Kernel, EXIT_BAD_IMAGE, EXIT_DEADLOCK, EXIT_KERNEL_PANIC, EXIT_PROCESS_FAILED};
 pub use mote_abi as abi;
 pub use priority::Priority;

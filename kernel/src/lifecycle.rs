@@ -44,11 +44,15 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         proc.context = Default::default();
         proc.heap_end = desc.heap.base;
         proc.deadline = None;
+        proc.notifications = 0;
+        proc.inherited = None;
+        proc.job_deadline = None;
         match StackedWords::read(desc, frame_base, words) {
             Ok(mut frame) => {
                 proc.context.start(desc.entry, top, frame.words_mut());
                 frame.write_back();
                 proc.state = State::Ready;
+                self.enable_device_interrupts(i);
             }
             Err(_) => {
                 let fault = Fault { kind: FaultKind::BadStackPointer, pc: None, address: Some(frame_base) };
@@ -63,6 +67,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
     pub(crate) fn end(&mut self, i: usize, state: State) {
         debug_assert!(state.is_dead());
         self.procs[i].state = state;
+        self.disable_device_interrupts(i);
         self.set_deadline(i, None);
         if self.protected == Some(i) {
             self.protected = None;

@@ -41,6 +41,11 @@ pub enum State {
     },
     /// Blocked in `sleep_until` until its deadline.
     Sleeping,
+    /// Blocked in `notify_wait` until a notification bit in `mask` is set.
+    WaitingNotification {
+        /// The bits it waits for.
+        mask: u32,
+    },
     /// Blocked in `wait` until process `task` ends.
     Waiting {
         /// Task index of the awaited process.
@@ -68,9 +73,11 @@ impl State {
         match self {
             State::NotStarted => ProcessState::NotStarted,
             State::Ready => ProcessState::Ready,
-            State::Sending(_) | State::AwaitingReply { .. } | State::Receiving { .. } | State::Waiting { .. } => {
-                ProcessState::Blocked
-            }
+            State::Sending(_)
+            | State::AwaitingReply { .. }
+            | State::Receiving { .. }
+            | State::Waiting { .. }
+            | State::WaitingNotification { .. } => ProcessState::Blocked,
             State::Sleeping => ProcessState::Sleeping,
             State::Faulted(_) => ProcessState::Faulted,
             State::Exited(_) | State::Killed { .. } => ProcessState::Stopped,
@@ -104,6 +111,8 @@ pub struct Process<C> {
     pub inherited: Option<crate::priority::Priority>,
     /// The absolute deadline (clock ticks) of its current job, for periodic (EDF) processes.
     pub job_deadline: Option<u64>,
+    /// Notification bits set and not yet collected.
+    pub notifications: u32,
 }
 
 impl<C: Default> Default for Process<C> {
@@ -120,6 +129,7 @@ impl<C: Default> Default for Process<C> {
             window_faults: 0,
             inherited: None,
             job_deadline: None,
+            notifications: 0,
         }
     }
 }

@@ -120,6 +120,10 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             Sysno::Ps => self.sys_ps(i, args).into(),
             Sysno::HeapGrow => self.sys_heap_grow(i, args).into(),
             Sysno::LogRead => self.sys_log_read(i, args).into(),
+            Sysno::Notify => self.sys_notify(i, args).into(),
+            Sysno::NotifyWait => self.sys_notify_wait(i, args),
+            Sysno::IrqAck => self.sys_irq_ack(i, args).into(),
+            Sysno::Device => self.sys_device(i, args).into(),
         }
     }
 

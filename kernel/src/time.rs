@@ -72,9 +72,11 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
     fn expire(&mut self, i: usize) {
         match self.procs[i].state {
             State::Sleeping => self.complete(i, ok(0, 0, 0)),
-            State::Sending(_) | State::AwaitingReply { .. } | State::Receiving { .. } | State::Waiting { .. } => {
-                self.complete(i, error(SyscallError::TimedOut))
-            }
+            State::Sending(_)
+            | State::AwaitingReply { .. }
+            | State::Receiving { .. }
+            | State::Waiting { .. }
+            | State::WaitingNotification { .. } => self.complete(i, error(SyscallError::TimedOut)),
             State::Faulted(_) => self.restart_now(i),
             _ => {}
         }

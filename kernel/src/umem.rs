@@ -18,15 +18,31 @@
 use core::ptr;
 
 use mote_abi::SyscallError;
-use mote_hal::{Access, Region};
+use mote_hal::{Access, Region, MAX_PROCESS_REGIONS};
 
 use crate::descriptor::ProcessDesc;
 
 impl ProcessDesc {
-    /// The regions a process may access, with their rights. The protection unit is programmed
-    /// from this list and the checks here validate against it, so the two cannot disagree.
-    pub fn regions(&self) -> [(Region, Access); 2] {
+    /// The memory a process may access, with its rights: what syscall arguments may point to.
+    /// The protection unit is programmed from this list (and the devices), and the checks here
+    /// validate against it, so the two cannot disagree.
+    pub fn memory_regions(&self) -> [(Region, Access); 2] {
         [(self.flash, Access::READ_EXECUTE), (self.ram, Access::READ_WRITE)]
+    }
+
+    /// Everything the protection unit lets the process reach: its memory, then its devices'
+    /// registers (which syscall arguments may never point to: the kernel does not touch devices
+    /// on a process's behalf). Returns the array and how much of it is used.
+    pub fn protection_regions(&self) -> ([(Region, Access); MAX_PROCESS_REGIONS], usize) {
+        let mut out = [(Region { base: 0, size: 0 }, Access::READ_ONLY); MAX_PROCESS_REGIONS];
+        let memory = self.memory_regions();
+        out[..2].copy_from_slice(&memory);
+        let mut n = 2;
+        for d in self.devices.iter().take(MAX_PROCESS_REGIONS - 2) {
+            out[n] = (d.region, Access::DEVICE);
+            n += 1;
+        }
+        (out, n)
     }
 }
 
@@ -51,7 +67,7 @@ fn check(desc: &ProcessDesc, addr: usize, len: usize, access: Access) -> Result<
         return Ok((0, 0));
     }
     let allowed = desc
-        .regions()
+        .memory_regions()
         .iter()
         .any(|(region, rights)| rights.allows(access) && region.contains_range(addr, len));
     if allowed {

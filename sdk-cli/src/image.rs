@@ -72,8 +72,35 @@ fn memory_script(flash: Span, ram: Span, stack: u64) -> String {
     )
 }
 
+/// Checks the devices the processes of `image` claim against what `board` has, and that no device
+/// is claimed twice.
+fn check_devices(board: &Board, image: &Image) -> Result<()> {
+    let mut owner: std::collections::BTreeMap<&str, &str> = std::collections::BTreeMap::new();
+    for p in &image.processes {
+        for (k, d) in p.devices.iter().enumerate() {
+            let manifest = p.dir.join("process.toml");
+            if !board.file.devices.contains_key(&d.name) {
+                let known: Vec<&str> = board.file.devices.keys().map(|s| s.as_str()).collect();
+                bail!(
+                    "{}: field `device[{k}].name`: board {} has no device \"{}\" ({} declares: {})",
+                    manifest.display(),
+                    board.name(),
+                    d.name,
+                    board.dir.join("board.toml").display(),
+                    if known.is_empty() { "none".to_string() } else { known.join(", ") }
+                );
+            }
+            if let Some(first) = owner.insert(&d.name, &p.info.name) {
+                bail!("{}: field `device[{k}].name`: device \"{}\" is owned by process '{first}' already", manifest.display(), d.name);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Builds `image` for `board`.
 pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool) -> Result<Built> {
+    check_devices(board, image)?;
     let root = output_root(&image.path);
     let dir = root.join("images").join(board.name()).join(image.name());
     std::fs::create_dir_all(&dir)?;
@@ -122,7 +149,7 @@ pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool)
     for ((p, place), path) in image.processes.iter().zip(&current.processes).zip(&elves) {
         let elf = Elf::read(path)?;
         let (sizes, excluded) = elf.sizes(&[".stack"])?;
-        table.push(process_desc(p, &names, place.flash, place.ram, &elf, path)?);
+        table.push(process_desc(p, board, &names, place.flash, place.ram, &elf, path)?);
         processes.push(BuiltProcess {
             name: p.info.name.clone(),
             priority: p.info.priority,
@@ -215,7 +242,7 @@ fn task_set(names: &[String], list: &[String]) -> u32 {
 }
 
 /// The Rust source of one `ProcessDesc`, from the manifest and the linked ELF's symbols.
-fn process_desc(p: &Process, names: &[String], flash: Span, ram: Span, elf: &Elf, path: &Path) -> Result<String> {
+fn process_desc(p: &Process, board: &Board, names: &[String], flash: Span, ram: Span, elf: &Elf, path: &Path) -> Result<String> {
     let syms = elf.symbols()?;
     let s = |name: &str| Elf::symbol(&syms, name, path);
     let (stack_start, stack_end) = (s("__mote_stack_start")?, s("__mote_stack_end")?);
@@ -240,6 +267,21 @@ fn process_desc(p: &Process, names: &[String], flash: Span, ram: Span, elf: &Elf
         task_set(names, &c.kill),
         c.log_read
     );
+    let devices: Vec<String> = p
+        .devices
+        .iter()
+        .map(|d| {
+            let b = &board.file.devices[&d.name];
+            let irq = b.irq.map(|n| format!("Some({n})")).unwrap_or_else(|| "None".into());
+            format!(
+                "::mote_kernel::DeviceDesc {{ name: {:?}, region: {}, irq: {irq}, notify_bit: {}, irq_priority: {} }}",
+                d.name,
+                region(b.base, b.size.0),
+                d.notify,
+                d.irq_priority
+            )
+        })
+        .collect();
     let level = match p.info.log {
         Level::Error => "Error",
         Level::Warn => "Warn",
@@ -248,7 +290,7 @@ fn process_desc(p: &Process, names: &[String], flash: Span, ram: Span, elf: &Elf
         Level::Trace => "Trace",
     };
     Ok(format!(
-        "::mote_kernel::ProcessDesc {{\n        name: {:?},\n        priority: ::mote_kernel::Priority({}),\n        flash: {},\n        ram: {},\n        entry: {:#x},\n        stack: {},\n        data: {},\n        data_load: {:#x},\n        bss: {},\n        heap: {},\n        start_at_boot: {},\n        fault_policy: {policy},\n        capabilities: {caps},\n        log_level: ::mote_kernel::abi::LogLevel::{level},\n    }}",
+        "::mote_kernel::ProcessDesc {{\n        name: {:?},\n        priority: ::mote_kernel::Priority({}),\n        flash: {},\n        ram: {},\n        entry: {:#x},\n        stack: {},\n        data: {},\n        data_load: {:#x},\n        bss: {},\n        heap: {},\n        start_at_boot: {},\n        fault_policy: {policy},\n        capabilities: {caps},\n        log_level: ::mote_kernel::abi::LogLevel::{level},\n        devices: &[{}],\n    }}",
         p.info.name,
         p.info.priority,
         region(flash.base, flash.size),
@@ -260,6 +302,7 @@ fn process_desc(p: &Process, names: &[String], flash: Span, ram: Span, elf: &Elf
         region(bss_start, bss_end - bss_start),
         region(heap_start, p.info.heap.0),
         p.info.start == Start::Boot,
+        devices.join(", "),
     ))
 }
 

@@ -160,6 +160,10 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "{:<20} {:<9} {:<10} {:<9} {:<9} {}",
                     f.board.name, f.board.arch, f.board.cpu, f.board.status, f.protection.unit, f.board.description
                 );
+                for (name, d) in &f.devices {
+                    let irq = d.irq.map(|n| format!(", irq {n}")).unwrap_or_default();
+                    println!("{:<20} device {name}: {} at {:#010x}{irq}", "", d.kind, d.base);
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

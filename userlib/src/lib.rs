@@ -35,6 +35,7 @@ mod ipc;
 pub mod lifecycle;
 mod logging;
 pub mod memory;
+mod notify;
 pub mod pool;
 mod start;
 pub mod time;
@@ -43,6 +44,7 @@ pub use core::time::Duration;
 pub use ipc::{find, receive, receive_timeout, reply, send, send_timeout, Message, TaskId};
 pub use lifecycle::{kill, ps, restart, spawn, wait, wait_timeout, Ending};
 pub use logging::{log, log_fmt, log_read};
+pub use notify::{device, irq_ack, notify, notify_wait};
 pub use mote_abi::{LogLevel, ProcessRecord, ProcessState, SyscallError, MAX_LOG_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN};
 pub use time::{now, sleep, sleep_until};
 

@@ -28,10 +28,12 @@ extern "C" fn record(ipsr: u32) {
     let irq = (exception - 16) as usize;
     // SAFETY: writing ICER only masks the line; the kernel unmasks it after servicing.
     unsafe { (*NVIC::PTR).icer[irq / 32].write(1 << (irq % 32)) };
-    // Handlers do not preempt each other (equal priority) and the kernel clears bits only with
-    // interrupts masked, so a plain read-modify-write is safe here (ARMv6-M has no atomic RMW).
-    let word = &PENDING[irq / 32];
-    word.store(word.load(Ordering::Relaxed) | 1 << (irq % 32), Ordering::Release);
+    // A more urgent interrupt may preempt this handler, and ARMv6-M has no atomic
+    // read-modify-write: update the bit with interrupts masked.
+    cortex_m::interrupt::free(|_| {
+        let word = &PENDING[irq / 32];
+        word.store(word.load(Ordering::Relaxed) | 1 << (irq % 32), Ordering::Release);
+    });
 }
 
 /// Any exception or interrupt without its own handler. For device interrupts: record and mask
@@ -84,6 +86,38 @@ pub fn enable(irq: u32) {
     let irq = irq as usize % LINES;
     // SAFETY: unmasking a line whose handler is `DefaultHandler`, which only records it.
     unsafe { (*NVIC::PTR).iser[irq / 32].write(1 << (irq % 32)) };
+}
+
+/// Masks `irq` at the NVIC.
+pub fn disable(irq: u32) {
+    let irq = irq as usize % LINES;
+    // SAFETY: masking a line only delays its interrupt until the kernel unmasks it.
+    unsafe { (*NVIC::PTR).icer[irq / 32].write(1 << (irq % 32)) };
+}
+
+/// An interrupt line, for the `cortex-m` crate's NVIC priority API.
+#[derive(Copy, Clone)]
+struct Line(u16);
+
+// SAFETY: `number` returns the line as given, which `set_priority` bounds to the lines this
+// module covers.
+unsafe impl cortex_m::interrupt::InterruptNumber for Line {
+    fn number(self) -> u16 {
+        self.0
+    }
+}
+
+/// Sets the urgency of `irq`: level 0 (the kernel's clock) is the most urgent; levels above 3 are
+/// treated as 3. Levels use the top two priority bits, which every Cortex-M implements.
+pub fn set_priority(irq: u32, level: u8) {
+    let priority = level.min(3) << 6;
+    // SAFETY: the NVIC is the kernel's and this module is its only user (a second handle to it
+    // is taken here only for the priority API); changing a line's priority changes only which of
+    // two pending interrupts is recorded first (all handlers just record and mask their line).
+    unsafe {
+        let mut nvic = cortex_m::Peripherals::steal().NVIC;
+        nvic.set_priority(Line((irq as usize % LINES) as u16), priority);
+    }
 }
 
 /// Sleeps until an interrupt is pending, unless one is recorded already. Interrupts are masked

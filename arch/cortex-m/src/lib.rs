@@ -134,6 +134,14 @@ impl Arch for CortexM {
         irq::enable(irq);
     }
 
+    fn disable_interrupt(&mut self, irq: u32) {
+        irq::disable(irq);
+    }
+
+    fn set_interrupt_priority(&mut self, irq: u32, priority: u8) {
+        irq::set_priority(irq, priority);
+    }
+
     fn interrupt_pending(&self) -> bool {
         irq::any()
     }

@@ -11,7 +11,7 @@
 //! region and [`Mpu::load`] does nothing.
 
 use cortex_m::peripheral::MPU;
-use mote_hal::{Access, ProtectionInfo, Region, RegionError};
+use mote_hal::{Access, ProtectionInfo, Region, RegionError, MAX_PROCESS_REGIONS};
 
 const CTRL_ENABLE: u32 = 1 << 0;
 const CTRL_PRIVDEFENA: u32 = 1 << 2;
@@ -21,6 +21,8 @@ const RASR_XN: u32 = 1 << 28;
 const AP_FULL: u32 = 0b011 << 24;
 /// AP = 0b110: read-only for privileged and unprivileged code.
 const AP_READ_ONLY: u32 = 0b110 << 24;
+/// Shareable device memory (TEX=000, C=0, B=1, S=1): device registers.
+const ATTR_DEVICE: u32 = (1 << 18) | (1 << 16);
 /// Normal memory, write-back, write-allocate (TEX=001, C=1, B=1).
 const ATTR_NORMAL: u32 = (0b001 << 19) | (1 << 17) | (1 << 16);
 /// Regions Mote programs per process (flash and RAM).
@@ -85,22 +87,36 @@ impl Mpu {
         }
     }
 
-    /// Allows unprivileged access to exactly `regions` (the first two are used).
+    /// Allows unprivileged access to exactly `regions` (memory, then devices); MPU regions the
+    /// process does not use are disabled.
     pub fn load(&mut self, regions: &[(Region, Access)]) {
         if !self.enabled {
             return;
         }
-        for (n, (region, access)) in regions.iter().take(PROCESS_REGIONS as usize).enumerate() {
-            let ap = if access.write { AP_FULL } else { AP_READ_ONLY };
-            let xn = if access.execute { 0 } else { RASR_XN };
-            let size_field = (region.size.trailing_zeros() - 1) << 1;
-            // SAFETY: the kernel checked at boot (`check_region`) that the region is a power of
+        let slots = (MAX_PROCESS_REGIONS as u32).min(self.regions);
+        for n in 0..slots {
+            let rasr = match regions.get(n as usize) {
+                Some((region, access)) => {
+                    let ap = if access.write { AP_FULL } else { AP_READ_ONLY };
+                    let xn = if access.execute { 0 } else { RASR_XN };
+                    let attr = if access.device { ATTR_DEVICE } else { ATTR_NORMAL };
+                    let size_field = (region.size.trailing_zeros() - 1) << 1;
+                    Some((region.base as u32, RASR_ENABLE | size_field | ap | xn | attr))
+                }
+                None => None,
+            };
+            // SAFETY: the kernel checked at boot (`check_region`) that each region is a power of
             // two aligned to its size; changing unprivileged permissions cannot affect the
             // kernel (PRIVDEFENA) and no process runs while we do it.
             unsafe {
-                self.mpu.rnr.write(n as u32);
-                self.mpu.rbar.write(region.base as u32);
-                self.mpu.rasr.write(RASR_ENABLE | size_field | ap | xn | ATTR_NORMAL);
+                self.mpu.rnr.write(n);
+                match rasr {
+                    Some((rbar, rasr)) => {
+                        self.mpu.rbar.write(rbar);
+                        self.mpu.rasr.write(rasr);
+                    }
+                    None => self.mpu.rasr.write(0),
+                }
             }
         }
         cortex_m::asm::dsb();

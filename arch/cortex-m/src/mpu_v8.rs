@@ -18,7 +18,7 @@
 //! Secure MPU on QEMU's AN505, where Mote runs entirely in Secure state).
 
 use cortex_m::peripheral::MPU;
-use mote_hal::{Access, ProtectionInfo, Region, RegionError};
+use mote_hal::{Access, ProtectionInfo, Region, RegionError, MAX_PROCESS_REGIONS};
 
 const CTRL_ENABLE: u32 = 1 << 0;
 const CTRL_PRIVDEFENA: u32 = 1 << 2;
@@ -38,9 +38,12 @@ const SH_NON_SHAREABLE: u32 = 0b00 << 3;
 const RLAR_ENABLE: u32 = 1 << 0;
 /// `RLAR.AttrIndx` = 0: attribute 0 of `MAIR0`.
 const ATTR_INDEX_NORMAL: u32 = 0 << 1;
+/// `RLAR.AttrIndx` = 1: attribute 1 of `MAIR0`.
+const ATTR_INDEX_DEVICE: u32 = 1 << 1;
 /// `MAIR0` attribute 0: normal memory, inner and outer write-back non-transient, read- and
-/// write-allocate (what PMSAv7's TEX=001, C=1, B=1 gives on ARMv7-M).
-const MAIR0_NORMAL_WB_RWA: u32 = 0xff;
+/// write-allocate (what PMSAv7's TEX=001, C=1, B=1 gives on ARMv7-M); attribute 1 (bits 8..15):
+/// Device-nGnRE, for device registers.
+const MAIR0_NORMAL_WB_RWA: u32 = 0xff | (0x04 << 8);
 /// Regions Mote programs per process (flash and RAM).
 const PROCESS_REGIONS: u32 = 2;
 
@@ -69,7 +72,8 @@ fn encode(region: Region, access: Access) -> (u32, u32) {
     let rbar = (region.base as u32 & ADDRESS_MASK) | SH_NON_SHAREABLE | ap | xn;
     // The limit names the last 32-byte block of the region.
     let limit = (region.base + (region.size - GRANULE)) as u32;
-    let rlar = (limit & ADDRESS_MASK) | ATTR_INDEX_NORMAL | RLAR_ENABLE;
+    let attr = if access.device { ATTR_INDEX_DEVICE } else { ATTR_INDEX_NORMAL };
+    let rlar = (limit & ADDRESS_MASK) | attr | RLAR_ENABLE;
     (rbar, rlar)
 }
 
@@ -112,13 +116,13 @@ impl Mpu {
         ProtectionInfo { name, isolates, regions: self.regions as usize }
     }
 
-    /// Allows unprivileged access to exactly `regions` (the first two are used; process regions
-    /// that are not given are disabled).
+    /// Allows unprivileged access to exactly `regions` (memory, then devices); MPU regions the
+    /// process does not use are disabled.
     pub fn load(&mut self, regions: &[(Region, Access)]) {
         if self.regions < PROCESS_REGIONS {
             return;
         }
-        for n in 0..PROCESS_REGIONS {
+        for n in 0..(MAX_PROCESS_REGIONS as u32).min(self.regions) {
             let region = regions.get(n as usize).map(|&(region, access)| encode(region, access));
             // SAFETY: the kernel checked at boot (`check_region`) that each region is 32-byte
             // aligned and sized, so the encoding is exact. The region is disabled while its base

@@ -24,6 +24,7 @@
 #![no_std]
 
 mod context;
+pub mod plic;
 mod pmp;
 mod start;
 mod switch;
@@ -37,18 +38,29 @@ pub use riscv;
 pub struct RiscvArch {
     pmp: pmp::Pmp,
     misa: usize,
+    plic: Option<plic::Plic>,
 }
 
 impl RiscvArch {
     /// Takes over the hart: detects the PMP and clears its entries.
     /// Enables the machine timer interrupt for user mode (the kernel itself runs with
-    /// `mstatus.MIE` clear and only wakes from `wfi` on it).
+    /// `mstatus.MIE` clear and only wakes from `wfi` on it). Without a PLIC, there are no
+    /// device interrupts.
     pub fn new() -> Self {
         let misa = riscv::register::misa::try_read().map(|m| m.bits()).unwrap_or(0);
         // SAFETY: setting MTIE only lets the machine timer interrupt U-mode (and wake `wfi`);
         // M-mode keeps interrupts globally disabled.
         unsafe { riscv::register::mie::set_mtimer() };
-        Self { pmp: pmp::Pmp::new(), misa }
+        Self { pmp: pmp::Pmp::new(), misa, plic: None }
+    }
+
+    /// As [`RiscvArch::new`], with device interrupts through `plic`.
+    pub fn with_plic(plic: plic::Plic) -> Self {
+        let mut arch = Self::new();
+        arch.plic = Some(plic);
+        // SAFETY: as for MTIE: external interrupts reach the hart in U-mode and wake `wfi`.
+        unsafe { riscv::register::mie::set_mext() };
+        arch
     }
 }
 
@@ -134,11 +146,27 @@ impl Arch for RiscvArch {
     }
 
     fn take_interrupt(&mut self) -> Option<u32> {
-        // Only the machine timer is enabled, and it is not an interrupt-controller line.
-        None
+        // The machine timer is not a PLIC source: the kernel checks its deadlines anyway.
+        self.plic.as_mut().and_then(|p| p.claim())
     }
 
-    fn enable_interrupt(&mut self, _irq: u32) {}
+    fn enable_interrupt(&mut self, irq: u32) {
+        if let Some(p) = self.plic.as_mut() {
+            p.complete_and_enable(irq);
+        }
+    }
+
+    fn disable_interrupt(&mut self, irq: u32) {
+        if let Some(p) = self.plic.as_mut() {
+            p.disable(irq);
+        }
+    }
+
+    fn set_interrupt_priority(&mut self, irq: u32, priority: u8) {
+        if let Some(p) = self.plic.as_mut() {
+            p.set_priority(irq, priority);
+        }
+    }
 
     fn provoke_kernel_fault(&mut self) {
         // SAFETY: `unimp` raises an illegal-instruction exception in M-mode, which is the point:

@@ -5,7 +5,7 @@
 //! (read, execute) and its RAM (read, write). NAPOT regions are a power of two in size (at least
 //! 8 bytes) aligned to their size; the build lays processes out accordingly.
 
-use mote_hal::{Access, ProtectionInfo, Region, RegionError};
+use mote_hal::{Access, ProtectionInfo, Region, RegionError, MAX_PROCESS_REGIONS};
 
 /// Entries Mote programs per process.
 const PROCESS_ENTRIES: usize = 2;
@@ -85,7 +85,8 @@ impl Pmp {
             return;
         }
         let mut cfg: usize = 0;
-        for (n, (region, access)) in regions.iter().take(PROCESS_ENTRIES).enumerate() {
+        // Entries 0..3 (pmpcfg0 holds their four configuration bytes): memory, then devices.
+        for (n, (region, access)) in regions.iter().take(MAX_PROCESS_REGIONS).enumerate() {
             let mut bits = NAPOT;
             if access.read {
                 bits |= R;
@@ -103,11 +104,13 @@ impl Pmp {
             unsafe {
                 match n {
                     0 => core::arch::asm!("csrw pmpaddr0, {}", in(reg) addr),
-                    _ => core::arch::asm!("csrw pmpaddr1, {}", in(reg) addr),
+                    1 => core::arch::asm!("csrw pmpaddr1, {}", in(reg) addr),
+                    2 => core::arch::asm!("csrw pmpaddr2, {}", in(reg) addr),
+                    _ => core::arch::asm!("csrw pmpaddr3, {}", in(reg) addr),
                 }
             }
         }
-        // SAFETY: as above; entries 2 and 3 stay off (cfg bytes zero).
+        // SAFETY: as above; entries the process does not use stay off (cfg bytes zero).
         unsafe { core::arch::asm!("csrw pmpcfg0, {}", in(reg) cfg) };
     }
 }

@@ -27,6 +27,11 @@ const UART0: usize = 0x5020_0000;
 /// and their interrupt lines.
 const TIMER0: (usize, u32) = (0x5000_0000, 3);
 const TIMER1: (usize, u32) = (0x5000_1000, 4);
+/// The IoT Kit's secure privilege control block, and its APB PPC0 register that lets
+/// unprivileged Secure code reach a port (bit 2: the dual timer, `spare-timer` in board.toml).
+const SECURE_PRIVILEGE_CONTROL: usize = 0x5008_0000;
+const APBSPPPC0: usize = 0xb0;
+const DUALTIMER_PORT: u32 = 1 << 2;
 /// The clock that drives the timers and the UART: QEMU's AN505 system clock (MAINCLK), 20 MHz.
 const APB_HZ: u32 = 20_000_000;
 
@@ -51,6 +56,12 @@ fn clock() -> CmsdkClock {
 #[entry]
 fn main() -> ! {
     let Some(p) = cortex_m::Peripherals::take() else { panic!("core peripherals already taken") };
+    // The peripheral protection controller lets only privileged code reach its devices at reset.
+    // Open the dual timer to unprivileged code: the MPU still decides which process reaches it
+    // (the one that owns it).
+    // SAFETY: the secure privilege control block in the AN505 memory map, used only here.
+    let mut secctl = unsafe { Mmio::new(SECURE_PRIVILEGE_CONTROL, 0x1000) };
+    secctl.write32(APBSPPPC0, DUALTIMER_PORT);
     let arch = CortexM::new(p.MPU, p.SCB);
     let board = SimpleBoard::new("qemu-mps2-an505", uart0(), clock(), semihosting::exit_with);
     Kernel::new(arch, board, &layout::IMAGE).run()

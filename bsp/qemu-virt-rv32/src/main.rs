@@ -4,6 +4,7 @@
 #![no_std]
 #![no_main]
 
+use mote_arch_riscv::plic::Plic;
 use mote_arch_riscv::RiscvArch;
 use mote_driver_ns16550::Ns16550;
 use mote_driver_riscv_clint::ClintClock;
@@ -17,6 +18,8 @@ mod layout {
 
 /// UART0 in the `virt` memory map.
 const UART0: usize = 0x1000_0000;
+/// The PLIC (device interrupts).
+const PLIC: usize = 0x0c00_0000;
 /// The CLINT, and the frequency of its `mtime` on `virt`.
 const CLINT: usize = 0x0200_0000;
 const MTIME_HZ: u32 = 10_000_000;
@@ -51,7 +54,9 @@ fn main() -> ! {
     // SAFETY: the CLINT's register block in the `virt` memory map, used only by the clock.
     let clock = ClintClock::new(unsafe { Mmio::new(CLINT, ClintClock::REGISTERS_LEN) }, MTIME_HZ);
     let board = SimpleBoard::new("qemu-virt-rv32", uart0(), clock, finish);
-    Kernel::new(RiscvArch::new(), board, &layout::IMAGE).run()
+    // SAFETY: the PLIC's register block in the `virt` memory map, used only by the arch layer.
+    let plic = Plic::new(unsafe { Mmio::new(PLIC, Plic::REGISTERS_LEN) });
+    Kernel::new(RiscvArch::with_plic(plic), board, &layout::IMAGE).run()
 }
 
 mote_arch_riscv::entry!(main);

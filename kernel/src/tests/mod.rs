@@ -17,7 +17,7 @@ use mote_abi::{Ending, LogLevel, ProcessRecord, ProcessState, Sysno, SyscallErro
 use mote_hal::embedded_io;
 use mote_hal::{Access, Arch, Board, Clock, ExitStatus, Fault, FaultKind, ProtectionInfo, Region, RegionError, Trap, UserContext};
 
-use crate::descriptor::{Capabilities, FaultPolicy, ImageDesc, ProcessDesc, TaskSet};
+use crate::descriptor::{Capabilities, DeviceDesc, FaultPolicy, ImageDesc, ProcessDesc, TaskSet};
 use crate::process::State;
 use crate::{Kernel, Priority};
 
@@ -45,6 +45,8 @@ pub(super) enum Step {
     /// Compute for this many microseconds (fake ticks) without a syscall; an alarm that falls due
     /// meanwhile interrupts it.
     Compute(u64),
+    /// A device raises this interrupt line (if it is enabled), interrupting the process.
+    Raise(u32),
 }
 
 #[derive(Default, Debug)]
@@ -94,6 +96,10 @@ pub(super) struct FakeArch {
     pub(super) sleeps: usize,
     /// The RAM base of the process that ran each `Compute` step, in order.
     pub(super) computed: Vec<usize>,
+    /// Interrupt lines raised and not yet taken by the kernel.
+    pub(super) raised: Vec<u32>,
+    /// Interrupt lines currently enabled (a line appears once per enable).
+    pub(super) enabled: Vec<u32>,
 }
 
 /// Fake time, in ticks of 1 MHz (one tick per microsecond).
@@ -156,6 +162,14 @@ impl Arch for FakeArch {
                     ctx.args[..6].copy_from_slice(&args);
                     return Trap::Syscall;
                 }
+                Step::Raise(irq) => {
+                    if let Some(k) = self.enabled.iter().position(|&e| e == irq) {
+                        // The line is masked from now until the kernel enables it again.
+                        self.enabled.remove(k);
+                        self.raised.push(irq);
+                        return Trap::Interrupt;
+                    }
+                }
                 Step::Compute(us) => {
                     self.time.now.set(self.time.now.get() + us);
                     self.computed.push(ram);
@@ -176,11 +190,17 @@ impl Arch for FakeArch {
         }
     }
     fn take_interrupt(&mut self) -> Option<u32> {
-        None
+        self.raised.pop()
     }
-    fn enable_interrupt(&mut self, _irq: u32) {}
+    fn enable_interrupt(&mut self, irq: u32) {
+        self.enabled.push(irq);
+    }
+    fn disable_interrupt(&mut self, irq: u32) {
+        self.enabled.retain(|&e| e != irq);
+    }
+    fn set_interrupt_priority(&mut self, _irq: u32, _priority: u8) {}
     fn interrupt_pending(&self) -> bool {
-        false
+        !self.raised.is_empty()
     }
     fn provoke_kernel_fault(&mut self) {
         panic!("kernel fault provoked");
@@ -261,6 +281,7 @@ pub(super) struct Config {
     log_level: LogLevel,
     heap: usize,
     slice_us: u32,
+    devices: [&'static [DeviceDesc]; 3],
 }
 
 /// Every process may do everything to every other.
@@ -268,7 +289,7 @@ pub(super) const ALL: Capabilities = Capabilities { send: TaskSet(0b111), spawn:
 
 impl Config {
     fn new(prios: [u8; 3]) -> Self {
-        Self { prios, start: [true; 3], policy: [FaultPolicy::Stop; 3], caps: [ALL; 3], log_level: LogLevel::Trace, heap: 128, slice_us: 0 }
+        Self { prios, start: [true; 3], policy: [FaultPolicy::Stop; 3], caps: [ALL; 3], log_level: LogLevel::Trace, heap: 128, slice_us: 0, devices: [&[]; 3] }
     }
 }
 
@@ -300,6 +321,7 @@ pub(super) fn sim_with(config: Config, scripts: [Vec<Step>; 3]) -> Sim {
             fault_policy: config.policy[i],
             capabilities: config.caps[i],
             log_level: config.log_level,
+            devices: config.devices[i],
         });
         map.insert(flash, (script, ram));
     }
@@ -321,6 +343,8 @@ pub(super) fn sim_with(config: Config, scripts: [Vec<Step>; 3]) -> Sim {
         time: time.clone(),
         sleeps: 0,
         computed: Vec::new(),
+        raised: Vec::new(),
+        enabled: Vec::new(),
     };
     let board = FakeBoard { out: Vec::new(), clock: FakeClock(time) };
     let mut k = Kernel::new(arch, board, image);
@@ -366,5 +390,6 @@ pub(super) const FOREVER: Arg = Arg::Val(u32::MAX as usize);
 mod ipc;
 mod lifecycle;
 mod logging;
+mod notify;
 mod scheduling;
 mod time;

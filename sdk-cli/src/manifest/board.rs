@@ -16,6 +16,20 @@ pub struct BoardFile {
     pub kernel: KernelReservation,
     pub protection: Protection,
     pub qemu: Option<Qemu>,
+    /// Devices processes may own, by name.
+    #[serde(default)]
+    pub devices: std::collections::BTreeMap<String, BoardDevice>,
+}
+
+/// A device of the board that a process may own: its registers and interrupt line.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BoardDevice {
+    /// What it is (informational: `cmsdk-dualtimer`, `goldfish-rtc`...).
+    pub kind: String,
+    pub base: u64,
+    pub size: Size,
+    pub irq: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -148,6 +162,21 @@ impl Board {
         let min = file.protection.min_region;
         if min < 4 || !min.is_power_of_two() {
             return Err(field_error(&path, "protection.min_region", "must be a power of two, at least 4"));
+        }
+        for (name, d) in &file.devices {
+            let field = format!("devices.{name}");
+            let r = &file.protection;
+            let shaped = match r.rule {
+                RegionRule::PowerOfTwo => d.size.0.is_power_of_two() && d.base % d.size.0 == 0,
+                RegionRule::Granule => d.size.0 % r.min_region == 0 && d.base % r.min_region == 0,
+            };
+            if d.size.0 < r.min_region || !shaped {
+                return Err(field_error(&path, &field, "its registers are not a region the protection unit can map (see protection.rule)"));
+            }
+            let inside = |m: &MemoryRange| d.base < m.origin + m.size.0 && m.origin < d.base + d.size.0;
+            if inside(&m.flash) || inside(&m.ram) {
+                return Err(field_error(&path, &field, "overlaps memory.flash or memory.ram"));
+            }
         }
         if file.board.status == "qemu" && file.qemu.is_none() {
             return Err(field_error(&path, "qemu", "a board with status \"qemu\" needs a [qemu] table"));

@@ -16,7 +16,29 @@ pub struct ProcessFile {
     pub fault: FaultSection,
     #[serde(default)]
     pub capabilities: CapabilitySection,
+    #[serde(default)]
+    pub device: Vec<DeviceRequest>,
 }
+
+/// `[[device]]`: a device of the board the process owns.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DeviceRequest {
+    /// The device's name in the board's `[devices]`.
+    pub name: String,
+    /// The notification bit its interrupt sets (0..31).
+    pub notify: u8,
+    /// Urgency of its interrupt: 1 (most urgent a process may have) to 3.
+    #[serde(default = "default_irq_priority")]
+    pub irq_priority: u8,
+}
+
+fn default_irq_priority() -> u8 {
+    2
+}
+
+/// Most devices one process may own.
+pub const MAX_DEVICES: usize = 2;
 
 /// When the kernel starts a process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
@@ -127,6 +149,7 @@ pub struct Process {
     pub info: ProcessInfo,
     pub fault: FaultSection,
     pub capabilities: CapabilitySection,
+    pub devices: Vec<DeviceRequest>,
     pub dir: PathBuf,
     pub bin: String,
 }
@@ -147,6 +170,17 @@ impl Process {
         }
         let file: ProcessFile = load(&manifest)?;
         let info = file.process;
+        if file.device.len() > MAX_DEVICES {
+            return Err(field_error(&manifest, "device", format!("{} devices; a process may own at most {MAX_DEVICES}", file.device.len())));
+        }
+        for (k, d) in file.device.iter().enumerate() {
+            if d.notify >= 32 || file.device[..k].iter().any(|e| e.notify == d.notify) {
+                return Err(field_error(&manifest, &format!("device[{k}].notify"), "must be 0..31 and differ from the other devices'"));
+            }
+            if !(1..=3).contains(&d.irq_priority) {
+                return Err(field_error(&manifest, &format!("device[{k}].irq_priority"), "must be 1 (most urgent) to 3"));
+            }
+        }
         if file.fault.policy == Policy::Restart && file.fault.window_ms == 0 {
             return Err(field_error(&manifest, "fault.window_ms", "must be more than 0"));
         }
@@ -179,7 +213,7 @@ impl Process {
             Some(_) => bail!("{}: field `bin`: a process crate must have exactly one [[bin]]", cargo_toml.display()),
             None => cargo.package.name.clone(),
         };
-        Ok(Process { info, fault: file.fault, capabilities: file.capabilities, dir: dir.to_path_buf(), bin })
+        Ok(Process { info, fault: file.fault, capabilities: file.capabilities, devices: file.device, dir: dir.to_path_buf(), bin })
     }
 }
 

@@ -128,7 +128,7 @@ fn main() {
     let mut unexpected = 0u32;
     let mut made = 0;
     while made < CALLS {
-        let number = if f.rng.next() % 16 == 0 { f.rng.next() as usize } else { f.rng.next() as usize % 21 };
+        let number = if f.rng.next() % 16 == 0 { f.rng.next() as usize } else { f.rng.next() as usize % 24 };
         let mut args = [0usize; 7];
         for a in args.iter_mut() {
             *a = match f.rng.next() % 3 {
@@ -146,6 +146,8 @@ fn main() {
             7 => &[(2, 3, false)],                 // reply
             8 => &[(0, 1, false)],                 // panic
             15 => &[(0, 1, true)],                 // ps
+            17 => &[(0, 1, true)],                 // log_read
+            21 => &[(0, 1, false)],                // device
             _ => &[],
         };
         match number {
@@ -155,7 +157,7 @@ fn main() {
             1 => args[0] = f.rng.pick(&[0, 4, 5, 6, 255, usize::MAX]),
             5 => args[6] %= MAX_TIMEOUT_US as usize,
             6 => args[2] %= MAX_TIMEOUT_US as usize,
-            13 => args[1] %= MAX_TIMEOUT_US as usize,
+            13 | 19 => args[1] %= MAX_TIMEOUT_US as usize, // wait, notify_wait
             10 => {
                 let now = mote::now().as_micros() as u64 + u64::from(f.rng.next() % MAX_TIMEOUT_US);
                 args[0] = now as u32 as usize;
