@@ -62,10 +62,11 @@ pub enum Sysno {
     Yield = 3,
     /// `find(name_ptr, name_len) -> task`: look up a process by name.
     Find = 4,
-    /// `send(task, op, msg_ptr, msg_len, reply_ptr, reply_cap) -> (code, reply_len)`: send a
-    /// message and block until the receiver replies.
+    /// `send(task, op, msg_ptr, msg_len, reply_ptr, reply_cap, timeout) -> (code, reply_len)`:
+    /// send a message and block until the receiver replies (or the timeout expires).
     Send = 5,
-    /// `receive(buf_ptr, buf_cap) -> (sender, op, len)`: block until a message arrives.
+    /// `receive(buf_ptr, buf_cap, timeout) -> (sender, op, len)`: block until a message arrives
+    /// (or the timeout expires).
     Receive = 6,
     /// `reply(task, code, msg_ptr, msg_len)`: answer a sender blocked on this process.
     Reply = 7,

@@ -14,7 +14,8 @@
 //! * when a process ends, everyone sending to it or awaiting its reply gets `PeerGone`;
 //! * a task identifier from an earlier incarnation of a process gets `PeerGone`;
 //! * `send` and `receive` take a timeout ([`Timeout`]); `send`'s covers the whole call, until the
-//!   reply. `Timeout::POLL` never blocks.
+//!   reply. With `Timeout::POLL`, `receive` never blocks and `send` fails at once unless the
+//!   receiver is waiting (then it waits for the reply without a limit).
 //!
 //! A process may `send` only to the processes its manifest lists (`NotPermitted` otherwise); it
 //! may `reply` to whoever is awaiting its reply.
@@ -53,7 +54,8 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             return Outcome::Done(error(SyscallError::TimedOut));
         }
         self.procs[i].state = State::Sending(message);
-        let deadline = self.deadline_after(timeout);
+        // POLL means "only if the receiver is waiting": once delivered, the reply has no limit.
+        let deadline = if timeout == Timeout::POLL { None } else { self.deadline_after(timeout) };
         self.set_deadline(i, deadline);
         if let State::Receiving { buffer } = self.procs[message.to].state {
             if let Some(results) = self.deliver(i, buffer) {

@@ -106,6 +106,10 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         }
         let rotate = core::mem::take(&mut self.rotate);
         let Some(i) = sched::pick(N, self.last, rotate, |j| self.candidate(j)) else {
+            if self.slice.take().is_some() {
+                // Nobody runs, so no slice runs either: do not wake up for its end.
+                self.arm();
+            }
             if self.alarm.is_none() {
                 return Some(self.finish());
             }

@@ -84,10 +84,10 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         }
     }
 
-    /// Stops process `i` (if it runs) and starts it again now.
-    pub(crate) fn restart_now(&mut self, i: usize) {
+    /// Stops process `i` (if it runs; `by` is who asks) and starts it again now.
+    pub(crate) fn restart_now(&mut self, i: usize, by: usize) {
         if !self.procs[i].state.is_dead() {
-            self.end(i, State::Killed { by: i });
+            self.end(i, State::Killed { by });
         }
         self.start(i);
         let name = self.image.processes[i].name;
@@ -99,7 +99,12 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
     pub(crate) fn fault(&mut self, i: usize, mut fault: Fault) {
         let desc = &self.image.processes[i];
         let words = <A::Context as UserContext>::STACKED_WORDS;
-        let frame = StackedWords::read(desc, self.procs[i].context.stack_pointer(), words).ok();
+        // After a stack overflow nothing may have been saved at the stack pointer: show no frame.
+        let frame = if fault.kind == FaultKind::StackOverflow {
+            None
+        } else {
+            StackedWords::read(desc, self.procs[i].context.stack_pointer(), words).ok()
+        };
         if fault.pc.is_none() && fault.kind != FaultKind::StackOverflow {
             // Architectures that keep the PC on the process stack (Cortex-M) leave it to us: read
             // it through the checked path, and only if the stack pointer is still sane.
@@ -129,14 +134,15 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         let frequency = self.board.clock().frequency();
         let now = self.now();
         let proc = &mut self.procs[i];
-        if now.saturating_sub(proc.window_start) > micros_to_ticks(window_us, frequency) {
+        // A window opens at the first fault after the previous one has closed.
+        if proc.window_faults == 0 || now.saturating_sub(proc.window_start) > micros_to_ticks(window_us, frequency) {
             proc.window_start = now;
             proc.window_faults = 0;
         }
         proc.window_faults += 1;
         let faults = proc.window_faults;
         if faults <= u32::from(max_restarts) {
-            self.restart_now(i);
+            self.restart_now(i, i);
             return;
         }
         let shift = (faults - u32::from(max_restarts) - 1).min(MAX_BACKOFF_SHIFT);
@@ -191,14 +197,14 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
     /// `kill(task)`: stops a running process, or cancels the pending restart of a faulted one.
     pub(crate) fn sys_kill(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let target = self.index_of(args[0])?;
+        if !self.image.processes[i].capabilities.kill.contains(target) {
+            return Err(SyscallError::NotPermitted);
+        }
         let restart_pending = matches!(self.procs[target].state, State::Faulted(_)) && self.procs[target].deadline.is_some();
         if TaskId::from_raw(args[0] as u32).generation != self.procs[target].generation
             || (self.procs[target].state.is_dead() && !restart_pending)
         {
             return Err(SyscallError::PeerGone);
-        }
-        if !self.image.processes[i].capabilities.kill.contains(target) {
-            return Err(SyscallError::NotPermitted);
         }
         if target == i {
             return Err(SyscallError::WrongState);
@@ -219,7 +225,12 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         if target != i && !(caps.spawn.contains(target) && caps.kill.contains(target)) {
             return Outcome::Done(error(SyscallError::NotPermitted));
         }
-        self.restart_now(target);
+        let stale = TaskId::from_raw(args[0] as u32).generation != self.procs[target].generation;
+        if stale && !self.procs[target].state.is_dead() {
+            // The incarnation the caller knew has ended already; another one runs.
+            return Outcome::Done(error(SyscallError::PeerGone));
+        }
+        self.restart_now(target, i);
         if target == i {
             // The caller is a new incarnation now: there is no one to return to.
             return Outcome::Pending;

@@ -77,7 +77,7 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             | State::Receiving { .. }
             | State::Waiting { .. }
             | State::WaitingNotification { .. } => self.complete(i, error(SyscallError::TimedOut)),
-            State::Faulted(_) => self.restart_now(i),
+            State::Faulted(_) => self.restart_now(i, i),
             _ => {}
         }
     }

@@ -162,3 +162,17 @@ fn reply_to_a_task_not_waiting_is_refused() {
     s.run();
     assert_eq!(s.results(0)[0], err(SyscallError::WrongState));
 }
+
+#[test]
+fn a_poll_send_to_a_waiting_receiver_waits_for_the_reply() {
+    let server = vec![
+        Call(Sysno::Receive, vec![Ram(500), Val(8), FOREVER]),
+        Call(Sysno::SleepUntil, vec![Val(3000), Val(0)]),
+        Call(Sysno::Reply, vec![Task("b"), Val(6), Ram(500), Val(1)]),
+    ];
+    let client = vec![Call(Sysno::Send, vec![Task("a"), Val(1), Ram(300), Val(1), Ram(400), Val(4), Val(0)])];
+    let mut s = sim([0, 1, 1], [server, client, idle()]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    assert_eq!(s.results(1)[0], [0, 6, 1, 0], "delivered at once, then the reply came 3 ms later");
+    assert_eq!(s.results(0)[2], [0, 0, 0, 0]);
+}

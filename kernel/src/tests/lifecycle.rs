@@ -147,3 +147,22 @@ fn ps_writes_only_what_fits() {
     assert_eq!(s.results(0)[0], [0, 3, 0, 0]);
     assert_eq!(s.ram(0, 332, 8), [0; 8], "nothing beyond the first record");
 }
+
+#[test]
+fn a_waiter_learns_who_restarted_the_process_and_stale_ids_cannot_restart() {
+    let mut config = Config::new([0, 1, 2]);
+    config.caps[2] = Capabilities::default();
+    let supervisor = vec![
+        Call(Sysno::SleepUntil, vec![Val(100), Val(0)]),
+        Call(Sysno::Restart, vec![Task("b")]),
+        Call(Sysno::Restart, vec![Task("b")]),
+    ];
+    let worker = vec![Call(Sysno::Receive, vec![Ram(500), Val(8), FOREVER])];
+    let waiter = vec![Call(Sysno::Wait, vec![Task("b"), FOREVER]), Call(Sysno::Kill, vec![Task("b")])];
+    let mut s = sim_with(config, [supervisor, worker, waiter]);
+    s.run();
+    assert_eq!(s.results(2)[0], [0, Ending::Killed as usize, 0, 0], "restarted by task 0, the supervisor");
+    assert_eq!(s.results(0)[1][0], 0);
+    assert_eq!(s.results(0)[2], err(SyscallError::PeerGone), "the generation-0 id is stale after the restart");
+    assert_eq!(s.results(2)[1], err(SyscallError::NotPermitted), "the capability is checked before anything else");
+}

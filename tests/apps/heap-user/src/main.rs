@@ -1,4 +1,4 @@
-//! Uses `alloc` on the process heap (grown by syscall within the 4 KiB quota of its
+//! Uses `alloc` on the process heap (grown by syscall within the 8 KiB quota of its
 //! process.toml) and a fixed-block pool, and checks that exhaustion is an error, not a crash.
 
 #![no_std]
