@@ -109,6 +109,29 @@ pub enum Sysno {
     /// `device(name_ptr, name_len) -> (base, size, bit)`: where one of the caller's devices is
     /// and which notification bit its interrupt sets (32 if it has none).
     Device = 21,
+    /// `object(name_ptr, name_len) -> handle`: look up a synchronisation object of the image by
+    /// name (the caller must be one of its users).
+    Object = 22,
+    /// `mutex_lock(handle, timeout) -> owner_died`: lock a mutex; 1 in result 1 if its previous
+    /// owner ended while holding it.
+    MutexLock = 23,
+    /// `mutex_unlock(handle)`: unlock a mutex the caller holds.
+    MutexUnlock = 24,
+    /// `sem_wait(handle, timeout)`: take one unit of a counting semaphore.
+    SemWait = 25,
+    /// `sem_post(handle)`: give one unit back.
+    SemPost = 26,
+    /// `flags_wait(handle, mask, mode, timeout) -> flags`: wait for event flags; `mode` bit 0:
+    /// all of `mask` (else any), bit 1: clear the flags that satisfied the wait.
+    FlagsWait = 27,
+    /// `flags_set(handle, bits)`: set event flags, waking waiters they satisfy.
+    FlagsSet = 28,
+    /// `flags_clear(handle, bits)`: clear event flags.
+    FlagsClear = 29,
+    /// `queue_send(handle, msg_ptr, msg_len, timeout)`: append a message to a queue.
+    QueueSend = 30,
+    /// `queue_receive(handle, buf_ptr, buf_cap, timeout) -> len`: take the oldest message.
+    QueueReceive = 31,
 }
 
 impl Sysno {
@@ -136,6 +159,16 @@ impl Sysno {
             19 => Self::NotifyWait,
             20 => Self::IrqAck,
             21 => Self::Device,
+            22 => Self::Object,
+            23 => Self::MutexLock,
+            24 => Self::MutexUnlock,
+            25 => Self::SemWait,
+            26 => Self::SemPost,
+            27 => Self::FlagsWait,
+            28 => Self::FlagsSet,
+            29 => Self::FlagsClear,
+            30 => Self::QueueSend,
+            31 => Self::QueueReceive,
             _ => return None,
         })
     }
@@ -167,6 +200,13 @@ pub enum SyscallError {
     NotPermitted = 9,
     /// A quota or fixed pool is exhausted (heap quota, kernel table).
     OutOfMemory = 10,
+    /// The call would deadlock: a cycle of processes each waiting for the next (sends, or
+    /// mutexes).
+    Deadlock = 11,
+    /// The caller does not hold the mutex it unlocks.
+    NotOwner = 12,
+    /// A semaphore would exceed its maximum count.
+    Overflow = 13,
 }
 
 impl SyscallError {
@@ -183,6 +223,9 @@ impl SyscallError {
             8 => Self::TimedOut,
             9 => Self::NotPermitted,
             10 => Self::OutOfMemory,
+            11 => Self::Deadlock,
+            12 => Self::NotOwner,
+            13 => Self::Overflow,
             _ => return None,
         })
     }
@@ -200,6 +243,9 @@ impl SyscallError {
             Self::TimedOut => "timed out",
             Self::NotPermitted => "not permitted",
             Self::OutOfMemory => "out of memory",
+            Self::Deadlock => "would deadlock",
+            Self::NotOwner => "not the owner",
+            Self::Overflow => "overflow",
         }
     }
 }

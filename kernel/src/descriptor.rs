@@ -126,9 +126,53 @@ pub struct ProcessDesc {
     pub devices: &'static [DeviceDesc],
 }
 
-/// The whole image: the kernel's own memory and the process table.
+/// What kind of synchronisation object, and its parameters.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    /// A mutex with priority inheritance.
+    Mutex,
+    /// A counting semaphore.
+    Semaphore {
+        /// Units available at start.
+        initial: u32,
+        /// Most units it may hold.
+        max: u32,
+    },
+    /// 32 event flags.
+    EventFlags,
+    /// A queue of fixed-size messages, stored in the kernel's queue arena.
+    Queue {
+        /// Largest message, in bytes.
+        message_size: u16,
+        /// Messages it holds.
+        depth: u16,
+        /// Where its storage starts in the arena.
+        offset: u32,
+    },
+}
+
+/// A synchronisation object of the image, from `mote.toml`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct ObjectDesc {
+    /// Name processes look it up by.
+    pub name: &'static str,
+    /// What it is.
+    pub kind: ObjectKind,
+    /// The processes that may use it.
+    pub users: TaskSet,
+}
+
+impl ObjectDesc {
+    /// Bytes one queue slot takes in the arena: a 2-byte length, then the message.
+    pub const fn slot_size(message_size: u16) -> usize {
+        2 + message_size as usize
+    }
+}
+
+/// The whole image: the kernel's own memory, the process table (`N` processes) and the
+/// synchronisation objects (`M` objects, whose queues need `Q` bytes of kernel RAM).
 #[derive(Clone, Debug)]
-pub struct ImageDesc<const N: usize> {
+pub struct ImageDesc<const N: usize, const M: usize = 0, const Q: usize = 0> {
     /// Name of the image (from `mote.toml`).
     pub name: &'static str,
     /// Flash reserved for the kernel.
@@ -140,6 +184,8 @@ pub struct ImageDesc<const N: usize> {
     pub time_slice_us: u32,
     /// The processes, in task-index order.
     pub processes: [ProcessDesc; N],
+    /// The synchronisation objects, by handle.
+    pub objects: [ObjectDesc; M],
 }
 
 /// What is wrong with an image description, and in which process.
@@ -157,7 +203,7 @@ impl fmt::Display for LayoutError {
     }
 }
 
-impl<const N: usize> ImageDesc<N> {
+impl<const N: usize, const M: usize, const Q: usize> ImageDesc<N, M, Q> {
     /// Verifies the description before any process runs.
     pub fn check(&self, arch: &impl Arch) -> Result<(), LayoutError> {
         let err = |process, problem| Err(LayoutError { process, problem });
@@ -243,6 +289,24 @@ impl<const N: usize> ImageDesc<N> {
                         }
                     }
                 }
+            }
+        }
+        let limit = if N >= 32 { u32::MAX } else { (1u32 << N) - 1 };
+        for (k, o) in self.objects.iter().enumerate() {
+            if o.users.0 & !limit != 0 || self.objects[..k].iter().any(|e| e.name == o.name) {
+                return err("kernel", "object with a duplicate name or a user outside the image");
+            }
+            match o.kind {
+                ObjectKind::Semaphore { initial, max } if initial > max || max == 0 => {
+                    return err("kernel", "semaphore whose initial count exceeds its maximum");
+                }
+                ObjectKind::Queue { message_size, depth, offset } => {
+                    let end = offset as usize + depth as usize * ObjectDesc::slot_size(message_size);
+                    if message_size == 0 || depth == 0 || end > Q {
+                        return err("kernel", "queue outside the kernel's queue storage");
+                    }
+                }
+                _ => {}
             }
         }
         Ok(())

@@ -13,6 +13,7 @@
 //!   `TooLarge`;
 //! * when a process ends, everyone sending to it or awaiting its reply gets `PeerGone`;
 //! * a task identifier from an earlier incarnation of a process gets `PeerGone`;
+//! * a send to a process that (through others) waits for the sender fails with `Deadlock`;
 //! * `send` and `receive` take a timeout ([`Timeout`]); `send`'s covers the whole call, until the
 //!   reply. With `Timeout::POLL`, `receive` never blocks and `send` fails at once unless the
 //!   receiver is waiting (then it waits for the reply without a limit).
@@ -29,7 +30,7 @@ use crate::process::{OutgoingMessage, State};
 use crate::syscall::{error, ok, Outcome, Results};
 use crate::umem::{UserRead, UserWrite};
 
-impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
+impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Resolves a task identifier from a process to the index of a live process.
     pub(crate) fn resolve(&self, raw: usize) -> Result<usize, SyscallError> {
         let raw = u32::try_from(raw).map_err(|_| SyscallError::NoSuchTask)?;
@@ -72,6 +73,19 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
         }
         if !self.image.processes[i].capabilities.send.contains(to) {
             return Err(SyscallError::NotPermitted);
+        }
+        // Follow who the receiver waits for: if the chain comes back to the caller, the receiver
+        // could never take the message (a cycle of sends), so refuse instead of hanging.
+        let mut cur = to;
+        for _ in 0..N {
+            cur = match self.procs[cur].state {
+                State::Sending(m) => m.to,
+                State::AwaitingReply { server, .. } => server,
+                _ => break,
+            };
+            if cur == i {
+                return Err(SyscallError::Deadlock);
+            }
         }
         if args[3] > MAX_MESSAGE_LEN {
             return Err(SyscallError::TooLarge);

@@ -25,10 +25,14 @@ pub const EXIT_KERNEL_PANIC: u8 = 4;
 const MAX_INTERRUPTS_PER_PASS: usize = 32;
 
 /// The kernel: the CPU, the board, the image and the run-time state of its `N` processes.
-pub struct Kernel<A: Arch, B: Board, const N: usize> {
+pub struct Kernel<A: Arch, B: Board, const N: usize, const M: usize = 0, const Q: usize = 0> {
     pub(crate) arch: A,
     pub(crate) board: B,
-    pub(crate) image: &'static ImageDesc<N>,
+    pub(crate) image: &'static ImageDesc<N, M, Q>,
+    /// The run-time state of the synchronisation objects.
+    pub(crate) objects: [crate::sync::ObjectState; M],
+    /// Message storage of the queues.
+    pub(crate) queue_arena: [u8; Q],
     pub(crate) procs: [Process<A::Context>; N],
     /// The process whose regions the protection unit currently holds.
     pub(crate) protected: Option<usize>,
@@ -46,13 +50,15 @@ pub struct Kernel<A: Arch, B: Board, const N: usize> {
     pub(crate) slice: Option<(usize, u64)>,
 }
 
-impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
+impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Creates the kernel; nothing runs until [`Kernel::run`] or [`Kernel::boot`].
-    pub fn new(arch: A, board: B, image: &'static ImageDesc<N>) -> Self {
+    pub fn new(arch: A, board: B, image: &'static ImageDesc<N, M, Q>) -> Self {
         Self {
             arch,
             board,
             image,
+            objects: core::array::from_fn(|k| crate::sync::ObjectState::new(&image.objects[k])),
+            queue_arena: [0; Q],
             procs: core::array::from_fn(|_| Process::default()),
             protected: None,
             last: N.saturating_sub(1),

@@ -31,11 +31,14 @@ pub mod priority;
 pub mod process;
 mod report;
 pub mod sched;
+pub mod sync;
 pub mod syscall;
 pub mod time;
 pub mod umem;
 
-pub use descriptor::{Capabilities, DeviceDesc, FaultPolicy, ImageDesc, LayoutError, ProcessDesc, TaskSet};
+pub use descriptor::{
+    Capabilities, DeviceDesc, FaultPolicy, ImageDesc, LayoutError, ObjectDesc, ObjectKind, ProcessDesc, TaskSet,
+};
 pub use kernel::{Kernel, EXIT_BAD_IMAGE, EXIT_DEADLOCK, EXIT_KERNEL_PANIC, EXIT_PROCESS_FAILED};
 pub use mote_abi as abi;
 pub use priority::Priority;

@@ -24,7 +24,7 @@ const MAX_BACKOFF_SHIFT: u32 = 6;
 /// at the bottom of the process's RAM, so overflowing it runs into the memory below).
 const STACK_GUARD: usize = 4096;
 
-impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
+impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Starts process `i` afresh: RAM initialised, registers set to enter at its entry point with
     /// an empty stack, heap empty. A process that ran before gets a new generation.
     pub(crate) fn start(&mut self, i: usize) {
@@ -66,8 +66,10 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
     /// depends on it.
     pub(crate) fn end(&mut self, i: usize, state: State) {
         debug_assert!(state.is_dead());
+        let was = self.procs[i].state;
         self.procs[i].state = state;
         self.disable_device_interrupts(i);
+        self.release_objects(i, was);
         self.set_deadline(i, None);
         if self.protected == Some(i) {
             self.protected = None;

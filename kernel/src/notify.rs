@@ -19,7 +19,7 @@ use crate::process::State;
 use crate::syscall::{error, ok, Outcome, Results};
 use crate::umem::UserRead;
 
-impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
+impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Sets notification `bits` of process `i` and wakes it if it waits for any of them.
     pub(crate) fn post(&mut self, i: usize, bits: u32) {
         self.procs[i].notifications |= bits;

@@ -46,6 +46,13 @@ pub enum State {
         /// The bits it waits for.
         mask: u32,
     },
+    /// Blocked on synchronisation object `object`.
+    Sync {
+        /// The object's handle.
+        object: usize,
+        /// What it waits for.
+        wait: crate::sync::SyncWait,
+    },
     /// Blocked in `wait` until process `task` ends.
     Waiting {
         /// Task index of the awaited process.
@@ -77,7 +84,8 @@ impl State {
             | State::AwaitingReply { .. }
             | State::Receiving { .. }
             | State::Waiting { .. }
-            | State::WaitingNotification { .. } => ProcessState::Blocked,
+            | State::WaitingNotification { .. }
+            | State::Sync { .. } => ProcessState::Blocked,
             State::Sleeping => ProcessState::Sleeping,
             State::Faulted(_) => ProcessState::Faulted,
             State::Exited(_) | State::Killed { .. } => ProcessState::Stopped,

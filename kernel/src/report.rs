@@ -11,7 +11,7 @@ const STACK_WORDS: usize = 8;
 /// Registers per line.
 const PER_LINE: usize = 4;
 
-impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
+impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Logs the registers of faulted process `i` and the words at its stack pointer (read through
     /// the checked path: nothing is shown from memory the process does not own).
     pub(crate) fn crash_report(&mut self, i: usize, frame: Option<&StackedWords>) {

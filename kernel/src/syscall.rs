@@ -45,7 +45,7 @@ impl From<Result<Results, SyscallError>> for Outcome {
     }
 }
 
-impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
+impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Handles the syscall process `i` just made.
     pub(crate) fn syscall(&mut self, i: usize) {
         let desc = &self.image.processes[i];
@@ -124,6 +124,16 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             Sysno::NotifyWait => self.sys_notify_wait(i, args),
             Sysno::IrqAck => self.sys_irq_ack(i, args).into(),
             Sysno::Device => self.sys_device(i, args).into(),
+            Sysno::Object => self.sys_object(i, args).into(),
+            Sysno::MutexLock
+            | Sysno::MutexUnlock
+            | Sysno::SemWait
+            | Sysno::SemPost
+            | Sysno::FlagsWait
+            | Sysno::FlagsSet
+            | Sysno::FlagsClear
+            | Sysno::QueueSend
+            | Sysno::QueueReceive => self.sys_sync(i, sysno, args),
         }
     }
 

@@ -12,7 +12,7 @@ use crate::kernel::Kernel;
 use crate::process::State;
 use crate::syscall::{error, ok, Outcome};
 
-impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
+impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// The clock now, in ticks.
     pub(crate) fn now(&mut self) -> u64 {
         self.board.clock().now()
@@ -77,6 +77,10 @@ impl<A: Arch, B: Board, const N: usize> Kernel<A, B, N> {
             | State::Receiving { .. }
             | State::Waiting { .. }
             | State::WaitingNotification { .. } => self.complete(i, error(SyscallError::TimedOut)),
+            State::Sync { object, .. } => {
+                self.complete(i, error(SyscallError::TimedOut));
+                self.left_object(object);
+            }
             State::Faulted(_) => self.restart_now(i, i),
             _ => {}
         }

@@ -17,7 +17,7 @@ use mote_abi::{Ending, LogLevel, ProcessRecord, ProcessState, Sysno, SyscallErro
 use mote_hal::embedded_io;
 use mote_hal::{Access, Arch, Board, Clock, ExitStatus, Fault, FaultKind, ProtectionInfo, Region, RegionError, Trap, UserContext};
 
-use crate::descriptor::{Capabilities, DeviceDesc, FaultPolicy, ImageDesc, ProcessDesc, TaskSet};
+use crate::descriptor::{Capabilities, DeviceDesc, FaultPolicy, ImageDesc, ObjectDesc, ObjectKind, ProcessDesc, TaskSet};
 use crate::process::State;
 use crate::{Kernel, Priority};
 
@@ -268,7 +268,7 @@ pub(super) fn leak(size: usize) -> usize {
 }
 
 pub(super) struct Sim {
-    k: Kernel<FakeArch, FakeBoard, 3>,
+    k: Kernel<FakeArch, FakeBoard, 3, 5, 32>,
 }
 
 /// How the three test processes are configured beyond their scripts.
@@ -285,6 +285,16 @@ pub(super) struct Config {
 }
 
 /// Every process may do everything to every other.
+/// The objects every test image has, by handle: mutexes 0 and 1, a semaphore (1 of 2 units),
+/// event flags and a queue of three 8-byte messages. Everyone may use them.
+pub(super) const OBJECTS: [ObjectDesc; 5] = [
+    ObjectDesc { name: "m0", kind: ObjectKind::Mutex, users: TaskSet(0b111) },
+    ObjectDesc { name: "m1", kind: ObjectKind::Mutex, users: TaskSet(0b111) },
+    ObjectDesc { name: "sem", kind: ObjectKind::Semaphore { initial: 1, max: 2 }, users: TaskSet(0b111) },
+    ObjectDesc { name: "flags", kind: ObjectKind::EventFlags, users: TaskSet(0b111) },
+    ObjectDesc { name: "queue", kind: ObjectKind::Queue { message_size: 8, depth: 3, offset: 0 }, users: TaskSet(0b011) },
+];
+
 pub(super) const ALL: Capabilities = Capabilities { send: TaskSet(0b111), spawn: TaskSet(0b111), kill: TaskSet(0b111), log_read: true };
 
 impl Config {
@@ -333,6 +343,7 @@ pub(super) fn sim_with(config: Config, scripts: [Vec<Step>; 3]) -> Sim {
         kernel_ram: Region::new(kram, 64).unwrap(),
         time_slice_us: config.slice_us,
         processes: [descs[0].clone(), descs[1].clone(), descs[2].clone()],
+        objects: OBJECTS,
     }));
     let time = Rc::new(FakeTime::default());
     let arch = FakeArch {
@@ -392,4 +403,5 @@ mod lifecycle;
 mod logging;
 mod notify;
 mod scheduling;
+mod sync;
 mod time;
