@@ -38,6 +38,7 @@ pub mod memory;
 mod notify;
 pub mod pool;
 mod start;
+pub mod sync;
 pub mod time;
 
 pub use core::time::Duration;

@@ -14,7 +14,48 @@ use super::{field_error, load, Process, MAX_PROCESSES};
 pub struct ImageFile {
     pub image: ImageInfo,
     pub expect: Option<Expect>,
+    /// Synchronisation objects, by kind; handles are given in this order: mutexes, semaphores,
+    /// event flags, queues.
+    #[serde(default)]
+    pub mutex: Vec<ObjectSpec>,
+    #[serde(default)]
+    pub semaphore: Vec<ObjectSpec>,
+    #[serde(default)]
+    pub flags: Vec<ObjectSpec>,
+    #[serde(default)]
+    pub queue: Vec<ObjectSpec>,
 }
+
+/// One synchronisation object of `mote.toml` (`[[mutex]]`, `[[semaphore]]`, `[[flags]]`,
+/// `[[queue]]`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ObjectSpec {
+    /// Name processes look it up by (1 to 16 bytes).
+    pub name: String,
+    /// The processes that may use it, by name.
+    pub users: Vec<String>,
+    /// Semaphores: units at start.
+    pub initial: Option<u32>,
+    /// Semaphores: most units.
+    pub max: Option<u32>,
+    /// Queues: largest message in bytes.
+    pub message_size: Option<u16>,
+    /// Queues: messages held.
+    pub depth: Option<u16>,
+}
+
+/// An object's kind and parameters, checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ObjectKindSpec {
+    Mutex,
+    Semaphore { initial: u32, max: u32 },
+    Flags,
+    Queue { message_size: u16, depth: u16 },
+}
+
+/// Most bytes of kernel RAM all queues of an image may take.
+pub const MAX_QUEUE_BYTES: usize = 8192;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -135,7 +176,85 @@ impl Image {
                 }
             }
         }
+        check_objects(path, &file, &names)?;
         Ok(Image { path: path.to_path_buf(), file, processes })
     }
 }
 
+
+impl Image {
+    /// The synchronisation objects, in handle order, with their kinds.
+    pub fn objects(&self) -> Vec<(&ObjectSpec, ObjectKindSpec)> {
+        let f = &self.file;
+        let mut out = Vec::new();
+        out.extend(f.mutex.iter().map(|o| (o, ObjectKindSpec::Mutex)));
+        out.extend(f.semaphore.iter().map(|o| {
+            (o, ObjectKindSpec::Semaphore { initial: o.initial.unwrap_or(0), max: o.max.unwrap_or(1) })
+        }));
+        out.extend(f.flags.iter().map(|o| (o, ObjectKindSpec::Flags)));
+        out.extend(f.queue.iter().map(|o| {
+            (o, ObjectKindSpec::Queue { message_size: o.message_size.unwrap_or(0), depth: o.depth.unwrap_or(0) })
+        }));
+        out
+    }
+}
+
+/// Checks the objects of `mote.toml`: names unique, users in the image, parameters sane.
+fn check_objects(path: &Path, file: &ImageFile, process_names: &BTreeSet<String>) -> Result<()> {
+    let mut seen = BTreeSet::new();
+    let mut queue_bytes = 0usize;
+    let lists = [("mutex", &file.mutex), ("semaphore", &file.semaphore), ("flags", &file.flags), ("queue", &file.queue)];
+    for (kind, list) in lists {
+        for (k, o) in list.iter().enumerate() {
+            let field = |f: &str| format!("{kind}[{k}].{f}");
+            if o.name.is_empty() || o.name.len() > 16 || !seen.insert(o.name.clone()) {
+                return Err(field_error(path, &field("name"), format!("\"{}\" must be 1 to 16 bytes and unique among objects", o.name)));
+            }
+            for (u, user) in o.users.iter().enumerate() {
+                if !process_names.contains(user) {
+                    return Err(field_error(path, &format!("{kind}[{k}].users[{u}]"), format!("no process named \"{user}\" in this image")));
+                }
+            }
+            let extra = |f: &str, present: bool| -> Result<()> {
+                if present {
+                    return Err(field_error(path, &field(f), format!("does not apply to a {kind}")));
+                }
+                Ok(())
+            };
+            match kind {
+                "semaphore" => {
+                    extra("message_size", o.message_size.is_some())?;
+                    extra("depth", o.depth.is_some())?;
+                    let (initial, max) = (o.initial.unwrap_or(0), o.max.unwrap_or(1));
+                    if max == 0 || initial > max {
+                        return Err(field_error(path, &field("initial"), format!("{initial} must be at most max ({max}), and max at least 1")));
+                    }
+                }
+                "queue" => {
+                    extra("initial", o.initial.is_some())?;
+                    extra("max", o.max.is_some())?;
+                    let (size, depth) = (o.message_size.unwrap_or(0), o.depth.unwrap_or(0));
+                    if size == 0 || depth == 0 {
+                        return Err(field_error(path, &field("message_size"), "a queue needs message_size and depth, both at least 1"));
+                    }
+                    queue_bytes += usize::from(depth) * (2 + usize::from(size));
+                }
+                _ => {
+                    for f in ["initial", "max", "message_size", "depth"] {
+                        let present = match f {
+                            "initial" => o.initial.is_some(),
+                            "max" => o.max.is_some(),
+                            "message_size" => o.message_size.is_some(),
+                            _ => o.depth.is_some(),
+                        };
+                        extra(f, present)?;
+                    }
+                }
+            }
+        }
+    }
+    if queue_bytes > MAX_QUEUE_BYTES {
+        return Err(field_error(path, "queue", format!("the queues need {queue_bytes} bytes of kernel RAM; at most {MAX_QUEUE_BYTES}")));
+    }
+    Ok(())
+}
