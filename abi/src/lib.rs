@@ -132,6 +132,14 @@ pub enum Sysno {
     QueueSend = 30,
     /// `queue_receive(handle, buf_ptr, buf_cap, timeout) -> len`: take the oldest message.
     QueueReceive = 31,
+    /// `set_periodic(period_us, deadline_us, budget_us)`: make the caller a periodic process,
+    /// scheduled earliest-deadline-first among processes of its priority; its first job starts
+    /// now. Fails with `Unschedulable` if the periodic processes would then need more than the
+    /// whole CPU (the sum of budget / min(deadline, period) exceeds 1).
+    SetPeriodic = 32,
+    /// `next_period() -> misses`: the current job is done; sleep until the next release. Returns
+    /// how many deadlines the process has missed so far.
+    NextPeriod = 33,
 }
 
 impl Sysno {
@@ -169,6 +177,8 @@ impl Sysno {
             29 => Self::FlagsClear,
             30 => Self::QueueSend,
             31 => Self::QueueReceive,
+            32 => Self::SetPeriodic,
+            33 => Self::NextPeriod,
             _ => return None,
         })
     }
@@ -207,6 +217,8 @@ pub enum SyscallError {
     NotOwner = 12,
     /// A semaphore would exceed its maximum count.
     Overflow = 13,
+    /// Admission control refused: the periodic processes could not all meet their deadlines.
+    Unschedulable = 14,
 }
 
 impl SyscallError {
@@ -226,6 +238,7 @@ impl SyscallError {
             11 => Self::Deadlock,
             12 => Self::NotOwner,
             13 => Self::Overflow,
+            14 => Self::Unschedulable,
             _ => return None,
         })
     }
@@ -246,6 +259,7 @@ impl SyscallError {
             Self::Deadlock => "would deadlock",
             Self::NotOwner => "not the owner",
             Self::Overflow => "overflow",
+            Self::Unschedulable => "unschedulable",
         }
     }
 }

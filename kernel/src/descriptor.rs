@@ -88,6 +88,37 @@ pub struct DeviceDesc {
     pub irq_priority: u8,
 }
 
+/// A periodic (deadline-class) process's timing, from `[realtime]` in its `process.toml`.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct RealtimeDesc {
+    /// Time between job releases, in microseconds.
+    pub period_us: u32,
+    /// Each job's deadline, relative to its release (at most the period).
+    pub deadline_us: u32,
+    /// The worst-case time a job needs (for admission control).
+    pub budget_us: u32,
+    /// A process to notify of each missed deadline, and the notification bit.
+    pub supervisor: Option<(u16, u8)>,
+}
+
+impl RealtimeDesc {
+    /// The share of the CPU the process may need, in millionths: budget / min(deadline, period).
+    pub const fn density_ppm(&self) -> u64 {
+        let window = if self.deadline_us < self.period_us { self.deadline_us } else { self.period_us };
+        if window == 0 {
+            return u64::MAX;
+        }
+        (self.budget_us as u64 * 1_000_000).div_ceil(window as u64)
+    }
+}
+
+/// Whether periodic processes with these densities (millionths of the CPU) can all meet their
+/// deadlines under earliest-deadline-first scheduling: their sum is at most one CPU. (Exact when
+/// deadlines equal periods; safe, perhaps pessimistic, when they are shorter.)
+pub fn admissible(densities: impl Iterator<Item = u64>) -> bool {
+    densities.fold(0u64, |sum, d| sum.saturating_add(d)) <= 1_000_000
+}
+
 /// Most devices one process may own.
 pub const MAX_DEVICES: usize = mote_hal::MAX_PROCESS_REGIONS - 2;
 
@@ -124,6 +155,8 @@ pub struct ProcessDesc {
     pub log_level: LogLevel,
     /// The devices it owns.
     pub devices: &'static [DeviceDesc],
+    /// Periodic timing, for a deadline-class process (periodic from its start).
+    pub realtime: Option<RealtimeDesc>,
 }
 
 /// What kind of synchronisation object, and its parameters.
@@ -290,6 +323,12 @@ impl<const N: usize, const M: usize, const Q: usize> ImageDesc<N, M, Q> {
                     }
                 }
             }
+        }
+        let periodic = self.processes.iter().filter_map(|p| p.realtime);
+        if periodic.clone().any(|r| r.period_us == 0 || r.deadline_us == 0 || r.deadline_us > r.period_us)
+            || !admissible(periodic.map(|r| r.density_ppm()))
+        {
+            return err("kernel", "periodic processes with bad timing, or more than the CPU can schedule");
         }
         let limit = if N >= 32 { u32::MAX } else { (1u32 << N) - 1 };
         for (k, o) in self.objects.iter().enumerate() {

@@ -27,6 +27,7 @@ pub mod lifecycle;
 pub mod log;
 pub mod log_ring;
 pub mod notify;
+pub mod periodic;
 pub mod priority;
 pub mod process;
 mod report;
@@ -37,7 +38,8 @@ pub mod time;
 pub mod umem;
 
 pub use descriptor::{
-    Capabilities, DeviceDesc, FaultPolicy, ImageDesc, LayoutError, ObjectDesc, ObjectKind, ProcessDesc, TaskSet,
+    admissible, Capabilities, DeviceDesc, FaultPolicy, ImageDesc, LayoutError, ObjectDesc, ObjectKind, ProcessDesc,
+    RealtimeDesc, TaskSet,
 };
 pub use kernel::{Kernel, EXIT_BAD_IMAGE, EXIT_DEADLOCK, EXIT_KERNEL_PANIC, EXIT_PROCESS_FAILED};
 pub use mote_abi as abi;

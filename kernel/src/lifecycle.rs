@@ -47,12 +47,16 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         proc.notifications = 0;
         proc.inherited = None;
         proc.job_deadline = None;
+        proc.periodic = None;
         match StackedWords::read(desc, frame_base, words) {
             Ok(mut frame) => {
                 proc.context.start(desc.entry, top, frame.words_mut());
                 frame.write_back();
                 proc.state = State::Ready;
                 self.enable_device_interrupts(i);
+                if let Some(timing) = &desc.realtime {
+                    self.begin_periodic(i, timing);
+                }
             }
             Err(_) => {
                 let fault = Fault { kind: FaultKind::BadStackPointer, pc: None, address: Some(frame_base) };
@@ -70,6 +74,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         self.procs[i].state = state;
         self.disable_device_interrupts(i);
         self.release_objects(i, was);
+        self.procs[i].job_deadline = None;
+        self.procs[i].periodic = None;
         self.set_deadline(i, None);
         if self.protected == Some(i) {
             self.protected = None;

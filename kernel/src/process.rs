@@ -41,6 +41,8 @@ pub enum State {
     },
     /// Blocked in `sleep_until` until its deadline.
     Sleeping,
+    /// A periodic process between jobs (in `next_period`), until its next release.
+    AwaitingRelease,
     /// Blocked in `notify_wait` until a notification bit in `mask` is set.
     WaitingNotification {
         /// The bits it waits for.
@@ -86,7 +88,7 @@ impl State {
             | State::Waiting { .. }
             | State::WaitingNotification { .. }
             | State::Sync { .. } => ProcessState::Blocked,
-            State::Sleeping => ProcessState::Sleeping,
+            State::Sleeping | State::AwaitingRelease => ProcessState::Sleeping,
             State::Faulted(_) => ProcessState::Faulted,
             State::Exited(_) | State::Killed { .. } => ProcessState::Stopped,
         }
@@ -119,6 +121,8 @@ pub struct Process<C> {
     pub inherited: Option<crate::priority::Priority>,
     /// The absolute deadline (clock ticks) of its current job, for periodic (EDF) processes.
     pub job_deadline: Option<u64>,
+    /// Its timing and job bookkeeping, if it is periodic.
+    pub periodic: Option<Periodic>,
     /// Notification bits set and not yet collected.
     pub notifications: u32,
 }
@@ -137,7 +141,25 @@ impl<C: Default> Default for Process<C> {
             window_faults: 0,
             inherited: None,
             job_deadline: None,
+            periodic: None,
             notifications: 0,
         }
     }
+}
+
+/// The timing of a periodic (deadline-class) process, in clock ticks, and its job bookkeeping.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Periodic {
+    /// Time between releases.
+    pub period: u64,
+    /// Each job's deadline, relative to its release.
+    pub deadline: u64,
+    /// Its share of the CPU in millionths, as admitted.
+    pub density_ppm: u64,
+    /// When the current (or, between jobs, the next) job is released.
+    pub release: u64,
+    /// Deadlines missed in this incarnation, skipped releases included.
+    pub misses: u32,
+    /// Whether the current job's miss has been counted already.
+    pub reported: bool,
 }

@@ -33,10 +33,12 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         self.arm();
     }
 
-    /// The earliest deadline, time-slice end included.
+    /// The earliest deadline: of blocking calls, of running periodic jobs (to notice misses) and
+    /// of the time slice.
     fn next_event(&self) -> Option<u64> {
         let deadlines = self.procs.iter().filter_map(|p| p.deadline);
-        deadlines.chain(self.slice.map(|(_, end)| end)).min()
+        let jobs = (0..N).filter_map(|i| self.pending_job_deadline(i));
+        deadlines.chain(jobs).chain(self.slice.map(|(_, end)| end)).min()
     }
 
     /// Requests the clock's alarm for the earliest deadline, if it changed.
@@ -48,9 +50,11 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         }
     }
 
-    /// Wakes every process whose deadline has passed, then re-arms the alarm.
+    /// Wakes every process whose deadline has passed, counts missed job deadlines, then re-arms
+    /// the alarm.
     pub(crate) fn service_deadlines(&mut self) {
         let now = self.now();
+        self.detect_misses(now);
         for i in 0..N {
             if self.procs[i].deadline.is_some_and(|d| d <= now) {
                 self.procs[i].deadline = None;
@@ -72,6 +76,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     fn expire(&mut self, i: usize) {
         match self.procs[i].state {
             State::Sleeping => self.complete(i, ok(0, 0, 0)),
+            State::AwaitingRelease => self.released(i),
             State::Sending(_)
             | State::AwaitingReply { .. }
             | State::Receiving { .. }

@@ -17,7 +17,7 @@ use mote_abi::{Ending, LogLevel, ProcessRecord, ProcessState, Sysno, SyscallErro
 use mote_hal::embedded_io;
 use mote_hal::{Access, Arch, Board, Clock, ExitStatus, Fault, FaultKind, ProtectionInfo, Region, RegionError, Trap, UserContext};
 
-use crate::descriptor::{Capabilities, DeviceDesc, FaultPolicy, ImageDesc, ObjectDesc, ObjectKind, ProcessDesc, TaskSet};
+use crate::descriptor::{Capabilities, DeviceDesc, FaultPolicy, ImageDesc, ObjectDesc, ObjectKind, ProcessDesc, RealtimeDesc, TaskSet};
 use crate::process::State;
 use crate::{Kernel, Priority};
 
@@ -282,6 +282,7 @@ pub(super) struct Config {
     heap: usize,
     slice_us: u32,
     devices: [&'static [DeviceDesc]; 3],
+    realtime: [Option<RealtimeDesc>; 3],
 }
 
 /// Every process may do everything to every other.
@@ -299,7 +300,7 @@ pub(super) const ALL: Capabilities = Capabilities { send: TaskSet(0b111), spawn:
 
 impl Config {
     fn new(prios: [u8; 3]) -> Self {
-        Self { prios, start: [true; 3], policy: [FaultPolicy::Stop; 3], caps: [ALL; 3], log_level: LogLevel::Trace, heap: 128, slice_us: 0, devices: [&[]; 3] }
+        Self { prios, start: [true; 3], policy: [FaultPolicy::Stop; 3], caps: [ALL; 3], log_level: LogLevel::Trace, heap: 128, slice_us: 0, devices: [&[]; 3], realtime: [None; 3] }
     }
 }
 
@@ -332,6 +333,7 @@ pub(super) fn sim_with(config: Config, scripts: [Vec<Step>; 3]) -> Sim {
             capabilities: config.caps[i],
             log_level: config.log_level,
             devices: config.devices[i],
+            realtime: config.realtime[i],
         });
         map.insert(flash, (script, ram));
     }
@@ -402,6 +404,7 @@ mod ipc;
 mod lifecycle;
 mod logging;
 mod notify;
+mod periodic;
 mod scheduling;
 mod sync;
 mod time;
