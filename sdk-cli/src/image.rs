@@ -282,6 +282,24 @@ fn process_desc(p: &Process, board: &Board, names: &[String], flash: Span, ram: 
             )
         })
         .collect();
+    let realtime = match &p.realtime {
+        None => "None".to_string(),
+        Some(rt) => {
+            let supervisor = match (&rt.supervisor, rt.notify) {
+                (Some(s), Some(bit)) => {
+                    let k = names.iter().position(|n| n == s).context("supervisor checked when the image was loaded")?;
+                    format!("Some(({k}, {bit}))")
+                }
+                _ => "None".to_string(),
+            };
+            format!(
+                "Some(::mote_kernel::RealtimeDesc {{ period_us: {}, deadline_us: {}, budget_us: {}, supervisor: {supervisor} }})",
+                rt.period.0,
+                rt.deadline_us(),
+                rt.budget.0
+            )
+        }
+    };
     let level = match p.info.log {
         Level::Error => "Error",
         Level::Warn => "Warn",
@@ -290,7 +308,7 @@ fn process_desc(p: &Process, board: &Board, names: &[String], flash: Span, ram: 
         Level::Trace => "Trace",
     };
     Ok(format!(
-        "::mote_kernel::ProcessDesc {{\n        name: {:?},\n        priority: ::mote_kernel::Priority({}),\n        flash: {},\n        ram: {},\n        entry: {:#x},\n        stack: {},\n        data: {},\n        data_load: {:#x},\n        bss: {},\n        heap: {},\n        start_at_boot: {},\n        fault_policy: {policy},\n        capabilities: {caps},\n        log_level: ::mote_kernel::abi::LogLevel::{level},\n        devices: &[{}],\n    }}",
+        "::mote_kernel::ProcessDesc {{\n        name: {:?},\n        priority: ::mote_kernel::Priority({}),\n        flash: {},\n        ram: {},\n        entry: {:#x},\n        stack: {},\n        data: {},\n        data_load: {:#x},\n        bss: {},\n        heap: {},\n        start_at_boot: {},\n        fault_policy: {policy},\n        capabilities: {caps},\n        log_level: ::mote_kernel::abi::LogLevel::{level},\n        devices: &[{}],\n        realtime: {realtime},\n    }}",
         p.info.name,
         p.info.priority,
         region(flash.base, flash.size),

@@ -74,6 +74,9 @@ enum Cmd {
         /// Only this board ("all" for every QEMU board, the default).
         #[arg(long, short)]
         board: Option<String>,
+        /// Only the QEMU tests whose image name contains this (host unit tests are skipped).
+        #[arg(long, short)]
+        image: Option<String>,
         /// Show cargo's progress.
         #[arg(long, short)]
         verbose: bool,
@@ -189,7 +192,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Cmd::Test { board, verbose } => {
+        Cmd::Test { board, image, verbose } => {
             let boards = match board.as_deref() {
                 None | Some("all") => manifest::all_boards(&sdk)?.into_iter().filter(|b| b.file.board.status == "qemu").collect(),
                 Some(name) => vec![manifest::find_board(&sdk, name)?],
@@ -199,8 +202,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 let cargo = toolchain::ensure_board(&b, &mut log_setup)?;
                 ready.push((b, cargo));
             }
-            let mut tally = testing::host_tests(&sdk);
-            let q = testing::run_qemu_tests(&sdk, &ready, verbose)?;
+            let mut tally = if image.is_some() { testing::Tally::default() } else { testing::host_tests(&sdk) };
+            let q = testing::run_qemu_tests(&sdk, &ready, image.as_deref(), verbose)?;
             tally.passed += q.passed;
             tally.failed += q.failed;
             println!("{} passed, {} failed", tally.passed, tally.failed);

@@ -148,7 +148,7 @@ struct Job {
 }
 
 /// Builds and runs every QEMU test on `boards`, printing one line per test.
-pub fn run_qemu_tests(sdk: &Path, boards: &[(Board, FirmwareCargo)], verbose: bool) -> Result<Tally> {
+pub fn run_qemu_tests(sdk: &Path, boards: &[(Board, FirmwareCargo)], only: Option<&str>, verbose: bool) -> Result<Tally> {
     let mut tally = Tally::default();
     let mut jobs = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
@@ -161,6 +161,9 @@ pub fn run_qemu_tests(sdk: &Path, boards: &[(Board, FirmwareCargo)], verbose: bo
                 continue;
             }
         };
+        if only.is_some_and(|o| !image.name().contains(o)) {
+            continue;
+        }
         // Outputs go to a directory named after the image: two tests must not share a name.
         if let Some(first) = seen.insert(image.name().to_string(), path.clone()) {
             println!("FAIL {}: field `image.name`: \"{}\" is also the name of {}", path.display(), image.name(), first.display());

@@ -47,7 +47,7 @@ pub use lifecycle::{kill, ps, restart, spawn, wait, wait_timeout, Ending};
 pub use logging::{log, log_fmt, log_read};
 pub use notify::{device, irq_ack, notify, notify_wait};
 pub use mote_abi::{LogLevel, ProcessRecord, ProcessState, SyscallError, MAX_LOG_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN};
-pub use time::{now, sleep, sleep_until};
+pub use time::{next_period, now, set_periodic, sleep, sleep_until};
 
 use mote_abi::Sysno;
 

@@ -163,6 +163,7 @@ impl Image {
                 }
             }
         }
+        check_realtime(&file.image.name, &processes, &names)?;
         if let Some(expect) = &file.expect {
             let placeholder = regex_lite::Regex::new(r"\$\{[a-z_]+\}").expect("valid");
             let lists = [("expect.output", &expect.output), ("expect.absent", &expect.absent)];
@@ -200,6 +201,31 @@ impl Image {
 }
 
 /// Checks the objects of `mote.toml`: names unique, users in the image, parameters sane.
+/// Checks the periodic processes together: supervisors exist, and the set passes admission
+/// control (the densities add up to at most one CPU), as the kernel checks it again at boot.
+fn check_realtime(image: &str, processes: &[Process], names: &BTreeSet<String>) -> Result<()> {
+    let mut total = 0u64;
+    let mut shares = Vec::new();
+    for p in processes {
+        let Some(rt) = &p.realtime else { continue };
+        if let Some(s) = &rt.supervisor {
+            if !names.contains(s) {
+                return Err(field_error(&p.dir.join("process.toml"), "realtime.supervisor", format!("no process named \"{s}\" in image '{image}'")));
+            }
+        }
+        total = total.saturating_add(rt.density_ppm());
+        shares.push(format!("{} {:.1}%", p.info.name, rt.density_ppm() as f64 / 10_000.0));
+    }
+    if total > 1_000_000 {
+        anyhow::bail!(
+            "image '{image}': the periodic processes need {:.1}% of the CPU (budget / deadline: {}); earliest-deadline-first can meet every deadline only up to 100%",
+            total as f64 / 10_000.0,
+            shares.join(", ")
+        );
+    }
+    Ok(())
+}
+
 fn check_objects(path: &Path, file: &ImageFile, process_names: &BTreeSet<String>) -> Result<()> {
     let mut seen = BTreeSet::new();
     let mut queue_bytes = 0usize;
@@ -257,4 +283,35 @@ fn check_objects(path: &Path, file: &ImageFile, process_names: &BTreeSet<String>
         return Err(field_error(path, "queue", format!("the queues need {queue_bytes} bytes of kernel RAM; at most {MAX_QUEUE_BYTES}")));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::tests_support::temp_dir;
+
+    /// Writes a process crate named `name` with the given `[realtime]` body.
+    fn process(root: &Path, name: &str, realtime: &str) {
+        let dir = root.join(name);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("Cargo.toml"), format!("[package]\nname = \"{name}\"\n")).unwrap();
+        let body = format!("[process]\nname = \"{name}\"\npriority = 1\nstack = 1024\n[realtime]\n{realtime}");
+        std::fs::write(dir.join("process.toml"), body).unwrap();
+    }
+
+    #[test]
+    fn an_overloaded_periodic_set_is_refused_at_build_time() {
+        let root = temp_dir("image-rt");
+        process(&root, "a", "period = \"10ms\"\nbudget = \"6ms\"\n");
+        process(&root, "b", "period = \"20ms\"\ndeadline = \"10ms\"\nbudget = \"5ms\"\nsupervisor = \"a\"\nnotify = 1\n");
+        let manifest = root.join("mote.toml");
+        std::fs::write(&manifest, "[image]\nname = \"rt\"\nprocesses = [\"a\", \"b\"]\n").unwrap();
+        let err = Image::load(&manifest).unwrap_err().to_string();
+        assert!(err.contains("need 110.0% of the CPU") && err.contains("a 60.0%, b 50.0%"), "{err}");
+        process(&root, "b", "period = \"20ms\"\ndeadline = \"10ms\"\nbudget = \"4ms\"\nsupervisor = \"a\"\nnotify = 1\n");
+        assert!(Image::load(&manifest).is_ok(), "60% + 40% fits");
+        process(&root, "b", "period = \"20ms\"\nbudget = \"1ms\"\nsupervisor = \"nobody\"\nnotify = 1\n");
+        let err = Image::load(&manifest).unwrap_err().to_string();
+        assert!(err.contains("field `realtime.supervisor`") && err.contains("\"nobody\""), "{err}");
+    }
 }

@@ -51,6 +51,41 @@ pub fn parse_size(s: &str) -> Option<u64> {
     n.checked_mul(mult)
 }
 
+/// A span of time written with its unit: `"250us"`, `"10ms"`, `"2s"`; held in microseconds.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Micros(pub u64);
+
+impl<'de> Deserialize<'de> for Micros {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl de::Visitor<'_> for V {
+            type Value = Micros;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a time with its unit, like \"250us\", \"10ms\" or \"2s\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Micros, E> {
+                parse_micros(v).map(Micros).ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+/// Parses `"250us"`, `"10ms"`, `"2s"` into microseconds.
+pub fn parse_micros(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let (digits, mult) = if let Some(d) = s.strip_suffix("us") {
+        (d, 1)
+    } else if let Some(d) = s.strip_suffix("ms") {
+        (d, 1_000)
+    } else if let Some(d) = s.strip_suffix('s') {
+        (d, 1_000_000)
+    } else {
+        return None;
+    };
+    digits.trim().parse::<u64>().ok()?.checked_mul(mult)
+}
+
 /// Reads and parses a TOML file; errors name the file and the path of the offending field.
 pub(crate) fn load<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<T> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -130,6 +165,16 @@ mod tests {
         assert_eq!(parse_size("12"), Some(12));
         assert_eq!(parse_size("K"), None);
         assert_eq!(parse_size("lots"), None);
+    }
+
+    #[test]
+    fn times_need_a_unit() {
+        assert_eq!(parse_micros("250us"), Some(250));
+        assert_eq!(parse_micros("10ms"), Some(10_000));
+        assert_eq!(parse_micros("2s"), Some(2_000_000));
+        assert_eq!(parse_micros("10"), None);
+        assert_eq!(parse_micros("ms"), None);
+        assert_eq!(parse_micros("1.5ms"), None);
     }
 
     #[test]

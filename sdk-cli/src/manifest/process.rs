@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Result};
 use serde::Deserialize;
 
-use super::{field_error, load, Size};
+use super::{field_error, load, Micros, Size};
 
 /// `process.toml`, next to a process crate's `Cargo.toml`.
 #[derive(Debug, Clone, Deserialize)]
@@ -18,6 +18,39 @@ pub struct ProcessFile {
     pub capabilities: CapabilitySection,
     #[serde(default)]
     pub device: Vec<DeviceRequest>,
+    pub realtime: Option<RealtimeSection>,
+}
+
+/// `[realtime]`: a periodic process, scheduled earliest-deadline-first among its priority.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RealtimeSection {
+    /// Time between job releases.
+    pub period: Micros,
+    /// Each job's deadline after its release; the period if not given.
+    pub deadline: Option<Micros>,
+    /// The most time one job needs (admission control adds these up).
+    pub budget: Micros,
+    /// A process of the image to notify of each missed deadline.
+    pub supervisor: Option<String>,
+    /// The supervisor's notification bit for the misses (0..31).
+    pub notify: Option<u8>,
+}
+
+impl RealtimeSection {
+    /// The relative deadline, in microseconds.
+    pub fn deadline_us(&self) -> u64 {
+        self.deadline.unwrap_or(self.period).0
+    }
+
+    /// The CPU share a job may need, in millionths (as the kernel computes it).
+    pub fn density_ppm(&self) -> u64 {
+        let window = self.deadline_us().min(self.period.0);
+        if window == 0 {
+            return u64::MAX;
+        }
+        (self.budget.0 * 1_000_000).div_ceil(window)
+    }
 }
 
 /// `[[device]]`: a device of the board the process owns.
@@ -150,6 +183,7 @@ pub struct Process {
     pub fault: FaultSection,
     pub capabilities: CapabilitySection,
     pub devices: Vec<DeviceRequest>,
+    pub realtime: Option<RealtimeSection>,
     pub dir: PathBuf,
     pub bin: String,
 }
@@ -180,6 +214,9 @@ impl Process {
             if !(1..=3).contains(&d.irq_priority) {
                 return Err(field_error(&manifest, &format!("device[{k}].irq_priority"), "must be 1 (most urgent) to 3"));
             }
+        }
+        if let Some(rt) = &file.realtime {
+            check_realtime(&manifest, rt)?;
         }
         if file.fault.policy == Policy::Restart && file.fault.window_ms == 0 {
             return Err(field_error(&manifest, "fault.window_ms", "must be more than 0"));
@@ -213,7 +250,28 @@ impl Process {
             Some(_) => bail!("{}: field `bin`: a process crate must have exactly one [[bin]]", cargo_toml.display()),
             None => cargo.package.name.clone(),
         };
-        Ok(Process { info, fault: file.fault, capabilities: file.capabilities, devices: file.device, dir: dir.to_path_buf(), bin })
+        Ok(Process { info, fault: file.fault, capabilities: file.capabilities, devices: file.device, realtime: file.realtime, dir: dir.to_path_buf(), bin })
+    }
+}
+
+/// Longest period accepted: the kernel counts microseconds in 32 bits.
+const MAX_PERIOD_US: u64 = u32::MAX as u64;
+
+fn check_realtime(manifest: &Path, rt: &RealtimeSection) -> Result<()> {
+    if rt.period.0 == 0 || rt.period.0 > MAX_PERIOD_US {
+        return Err(field_error(manifest, "realtime.period", format!("must be more than 0 and at most {MAX_PERIOD_US}us")));
+    }
+    if rt.deadline_us() == 0 || rt.deadline_us() > rt.period.0 {
+        return Err(field_error(manifest, "realtime.deadline", "must be more than 0 and at most the period"));
+    }
+    if rt.budget.0 == 0 || rt.budget.0 > rt.deadline_us() {
+        return Err(field_error(manifest, "realtime.budget", "must be more than 0 and at most the deadline"));
+    }
+    match (&rt.supervisor, rt.notify) {
+        (Some(_), None) => Err(field_error(manifest, "realtime.notify", "a supervisor needs the notification bit to set (0..31)")),
+        (None, Some(_)) => Err(field_error(manifest, "realtime.supervisor", "`notify` names a bit of the supervisor: name the supervisor too")),
+        (_, Some(bit)) if bit >= 32 => Err(field_error(manifest, "realtime.notify", "must be 0..31")),
+        _ => Ok(()),
     }
 }
 
@@ -252,5 +310,24 @@ mod tests {
         write("[process]\nname = \"ok\"\npriority = 1\nstack = \"2K\"\n");
         let p = Process::load(&dir).unwrap();
         assert_eq!((p.info.stack.0, p.bin.as_str()), (2048, "x"));
+    }
+
+    #[test]
+    fn realtime_timing_is_checked() {
+        let dir = temp_dir("proc-rt");
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        let head = "[process]\nname = \"ok\"\npriority = 1\nstack = 1024\n[realtime]\n";
+        let load = |rt: &str| {
+            std::fs::write(dir.join("process.toml"), format!("{head}{rt}")).unwrap();
+            Process::load(&dir).map_err(|e| e.to_string())
+        };
+        let p = load("period = \"10ms\"\nbudget = \"500us\"\n").unwrap();
+        let rt = p.realtime.unwrap();
+        assert_eq!((rt.period.0, rt.deadline_us(), rt.budget.0, rt.density_ppm()), (10_000, 10_000, 500, 50_000));
+        assert!(load("period = \"10\"\nbudget = \"1ms\"\n").unwrap_err().contains("field `realtime.period`"));
+        assert!(load("period = \"10ms\"\ndeadline = \"20ms\"\nbudget = \"1ms\"\n").unwrap_err().contains("field `realtime.deadline`"));
+        assert!(load("period = \"10ms\"\ndeadline = \"2ms\"\nbudget = \"3ms\"\n").unwrap_err().contains("field `realtime.budget`"));
+        assert!(load("period = \"10ms\"\nbudget = \"1ms\"\nsupervisor = \"s\"\n").unwrap_err().contains("field `realtime.notify`"));
+        assert!(load("period = \"10ms\"\nbudget = \"1ms\"\nnotify = 3\n").unwrap_err().contains("field `realtime.supervisor`"));
     }
 }
