@@ -5,7 +5,7 @@
 //! arguments leave this process's regions; the `watchdog` process must keep running throughout.
 //!
 //! Guard rails, so the fuzzer itself keeps going: it never calls `exit` or `panic`, never
-//! restarts itself, bounds every timeout to 1 ms, and points any buffer the kernel may write
+//! restarts itself, bounds every timeout to 1 ms and every period to 5 ms, and points any buffer the kernel may write
 //! that lies in its own RAM at a scratch area (so it cannot overwrite its own stack).
 
 #![no_std]
@@ -115,7 +115,7 @@ impl Fuzz {
 }
 
 fn main() {
-    let (Ok(watchdog), Ok(me)) = (mote::find("watchdog"), mote::find("fuzzer")) else { return mote::exit(1) };
+    let (Ok(watchdog), Ok(me)) = (mote::find("watchdog"), mote::find("fuzzer")) else { mote::exit(1) };
     let scratch_start = (&raw mut SCRATCH) as usize;
     let mut f = Fuzz {
         rng: Rng(0x2545_f491),
@@ -128,7 +128,7 @@ fn main() {
     let mut unexpected = 0u32;
     let mut made = 0;
     while made < CALLS {
-        let number = if f.rng.next() % 16 == 0 { f.rng.next() as usize } else { f.rng.next() as usize % 24 };
+        let number = if f.rng.next() % 16 == 0 { f.rng.next() as usize } else { f.rng.next() as usize % 34 };
         let mut args = [0usize; 7];
         for a in args.iter_mut() {
             *a = match f.rng.next() % 3 {
@@ -148,6 +148,9 @@ fn main() {
             15 => &[(0, 1, true)],                 // ps
             17 => &[(0, 1, true)],                 // log_read
             21 => &[(0, 1, false)],                // device
+            22 => &[(0, 1, false)],                // object
+            30 => &[(1, 2, false)],                // queue_send
+            31 => &[(1, 2, true)],                 // queue_receive
             _ => &[],
         };
         match number {
@@ -157,7 +160,10 @@ fn main() {
             1 => args[0] = f.rng.pick(&[0, 4, 5, 6, 255, usize::MAX]),
             5 => args[6] %= MAX_TIMEOUT_US as usize,
             6 => args[2] %= MAX_TIMEOUT_US as usize,
-            13 | 19 => args[1] %= MAX_TIMEOUT_US as usize, // wait, notify_wait
+            13 | 19 | 23 | 25 => args[1] %= MAX_TIMEOUT_US as usize, // wait, notify_wait, mutex_lock, sem_wait
+            27 | 30 | 31 => args[3] %= MAX_TIMEOUT_US as usize, // flags_wait, queue_send, queue_receive
+            // set_periodic: periods up to 5 ms, so next_period never sleeps longer.
+            32 => args[0] %= 5 * MAX_TIMEOUT_US as usize,
             10 => {
                 let now = mote::now().as_micros() as u64 + u64::from(f.rng.next() % MAX_TIMEOUT_US);
                 args[0] = now as u32 as usize;
