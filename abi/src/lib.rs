@@ -18,6 +18,10 @@
 #![no_std]
 #![forbid(unsafe_code)]
 
+mod lease;
+
+pub use lease::{LeaseDesc, SendCall, LEASE_READ, LEASE_WRITE, MAX_LEASES};
+
 /// Number of argument registers a syscall may use.
 pub const ARG_COUNT: usize = 7;
 /// Number of result registers a syscall writes.
@@ -140,6 +144,20 @@ pub enum Sysno {
     /// `next_period() -> misses`: the current job is done; sleep until the next release. Returns
     /// how many deadlines the process has missed so far.
     NextPeriod = 33,
+    /// `send_leased(task, op, call_ptr, timeout) -> (code, reply_len)`: [`Sysno::Send`], with the
+    /// message, the reply buffer and a table of leases described by a [`SendCall`] at `call_ptr`:
+    /// buffers of the caller that the receiver may read or write until it replies.
+    SendLeased = 34,
+    /// `lease_info(sender, index) -> (count, len, access)`: how many leases the message of
+    /// `sender` (awaiting this process's reply) carries, and the length and access of lease
+    /// `index` (0 and 0 if it has no such lease).
+    LeaseInfo = 35,
+    /// `borrow_read(sender, index, offset, buf_ptr, len) -> copied`: copy from lease `index` of
+    /// `sender`, from `offset` on, into the caller's buffer.
+    BorrowRead = 36,
+    /// `borrow_write(sender, index, offset, data_ptr, len) -> copied`: copy the caller's bytes
+    /// into lease `index` of `sender` at `offset`.
+    BorrowWrite = 37,
 }
 
 impl Sysno {
@@ -179,6 +197,10 @@ impl Sysno {
             31 => Self::QueueReceive,
             32 => Self::SetPeriodic,
             33 => Self::NextPeriod,
+            34 => Self::SendLeased,
+            35 => Self::LeaseInfo,
+            36 => Self::BorrowRead,
+            37 => Self::BorrowWrite,
             _ => return None,
         })
     }

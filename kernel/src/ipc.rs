@@ -18,13 +18,17 @@
 //!   reply. With `Timeout::POLL`, `receive` never blocks and `send` fails at once unless the
 //!   receiver is waiting (then it waits for the reply without a limit).
 //!
+//! `send_leased` is `send` with buffers lent to the receiver until it replies: see
+//! [`crate::lease`].
+//!
 //! A process may `send` only to the processes its manifest lists (`NotPermitted` otherwise); it
 //! may `reply` to whoever is awaiting its reply.
 
-use mote_abi::{SyscallError, TaskId, Timeout, ARG_COUNT, MAX_MESSAGE_LEN};
+use mote_abi::{SendCall, SyscallError, TaskId, Timeout, ARG_COUNT, MAX_MESSAGE_LEN};
 use mote_hal::{Arch, Board};
 
 use crate::kernel::Kernel;
+use crate::lease;
 use crate::priority::Priority;
 use crate::process::{OutgoingMessage, State};
 use crate::syscall::{error, ok, Outcome, Results};
@@ -45,11 +49,25 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// `send(task, op, msg_ptr, msg_len, reply_ptr, reply_cap, timeout) -> (code, reply_len)`.
     pub(crate) fn sys_send(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Outcome {
-        let message = match self.check_send(i, args) {
-            Ok(m) => m,
-            Err(e) => return Outcome::Done(error(e)),
-        };
-        let timeout = Timeout(args[6] as u32);
+        let call = SendCall { message: (args[2], args[3]), reply: (args[4], args[5]), leases: (0, 0) };
+        match self.check_send(i, args[0], args[1] as u32, &call) {
+            Ok(m) => self.send(i, m, Timeout(args[6] as u32)),
+            Err(e) => Outcome::Done(error(e)),
+        }
+    }
+
+    /// `send_leased(task, op, call_ptr, timeout) -> (code, reply_len)`.
+    pub(crate) fn sys_send_leased(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Outcome {
+        let checked = lease::read_call(&self.image.processes[i], args[2])
+            .and_then(|call| self.check_send(i, args[0], args[1] as u32, &call));
+        match checked {
+            Ok(m) => self.send(i, m, Timeout(args[3] as u32)),
+            Err(e) => Outcome::Done(error(e)),
+        }
+    }
+
+    /// Blocks process `i` sending `message`, and hands it over at once if the receiver waits.
+    fn send(&mut self, i: usize, message: OutgoingMessage, timeout: Timeout) -> Outcome {
         let receiving = matches!(self.procs[message.to].state, State::Receiving { .. });
         if timeout == Timeout::POLL && !receiving {
             return Outcome::Done(error(SyscallError::TimedOut));
@@ -66,8 +84,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         Outcome::Pending
     }
 
-    fn check_send(&self, i: usize, args: [usize; ARG_COUNT]) -> Result<OutgoingMessage, SyscallError> {
-        let to = self.resolve(args[0])?;
+    fn check_send(&self, i: usize, to: usize, op: u32, call: &SendCall) -> Result<OutgoingMessage, SyscallError> {
+        let to = self.resolve(to)?;
         if to == i {
             return Err(SyscallError::WrongState);
         }
@@ -87,13 +105,14 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
                 return Err(SyscallError::Deadlock);
             }
         }
-        if args[3] > MAX_MESSAGE_LEN {
+        if call.message.1 > MAX_MESSAGE_LEN {
             return Err(SyscallError::TooLarge);
         }
         let desc = &self.image.processes[i];
-        let message = UserRead::new(desc, args[2], args[3])?;
-        let reply = UserWrite::new(desc, args[4], args[5])?;
-        Ok(OutgoingMessage { to, op: args[1] as u32, message, reply })
+        let message = UserRead::new(desc, call.message.0, call.message.1)?;
+        let reply = UserWrite::new(desc, call.reply.0, call.reply.1)?;
+        let leases = lease::check_table(desc, call.leases.0, call.leases.1)?;
+        Ok(OutgoingMessage { to, op, message, reply, leases })
     }
 
     /// `receive(buf_ptr, buf_cap, timeout) -> (sender, op, len)`.
@@ -141,7 +160,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             return None;
         }
         let len = m.message.copy_to(&buffer);
-        self.procs[sender].state = State::AwaitingReply { server: m.to, reply: m.reply };
+        self.procs[sender].state = State::AwaitingReply { server: m.to, reply: m.reply, leases: m.leases };
         Some(ok(self.task_id(sender).to_raw() as usize, m.op as usize, len))
     }
 
@@ -152,7 +171,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             return Err(SyscallError::TooLarge);
         }
         let message = UserRead::new(&self.image.processes[i], args[2], args[3])?;
-        let State::AwaitingReply { server, reply } = self.procs[client].state else {
+        let State::AwaitingReply { server, reply, .. } = self.procs[client].state else {
             return Err(SyscallError::WrongState);
         };
         if server != i {

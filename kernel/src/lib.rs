@@ -22,6 +22,7 @@ extern crate std;
 
 pub mod descriptor;
 pub mod ipc;
+mod lease;
 mod kernel;
 pub mod lifecycle;
 pub mod log;

@@ -16,6 +16,23 @@ pub struct OutgoingMessage {
     pub message: UserRead,
     /// Where the reply goes, in the sender's memory.
     pub reply: UserWrite,
+    /// The buffers it lends the receiver until the reply.
+    pub leases: LeaseTable,
+}
+
+/// Where a sender's lease table is, in its own memory, and how many leases it holds (checked
+/// when sent; read again at each borrow, so the kernel keeps no copy).
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct LeaseTable {
+    /// The table's bytes: `count` [`mote_abi::LeaseDesc`]s.
+    pub table: UserRead,
+    /// How many leases.
+    pub count: usize,
+}
+
+impl LeaseTable {
+    /// No leases.
+    pub const NONE: LeaseTable = LeaseTable { table: UserRead::EMPTY, count: 0 };
 }
 
 /// What a process is doing.
@@ -33,6 +50,8 @@ pub enum State {
         server: usize,
         /// Where the reply goes, in this process's memory.
         reply: UserWrite,
+        /// The buffers it lends `server` until the reply.
+        leases: LeaseTable,
     },
     /// Blocked in `receive` until a message arrives in `buffer`.
     Receiving {

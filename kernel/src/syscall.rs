@@ -127,6 +127,10 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             Sysno::Object => self.sys_object(i, args).into(),
             Sysno::SetPeriodic => self.sys_set_periodic(i, args).into(),
             Sysno::NextPeriod => self.sys_next_period(i),
+            Sysno::SendLeased => self.sys_send_leased(i, args),
+            Sysno::LeaseInfo => self.sys_lease_info(i, args).into(),
+            Sysno::BorrowRead => self.sys_borrow_read(i, args).into(),
+            Sysno::BorrowWrite => self.sys_borrow_write(i, args).into(),
             Sysno::MutexLock
             | Sysno::MutexUnlock
             | Sysno::SemWait

@@ -78,6 +78,9 @@ fn check(desc: &ProcessDesc, addr: usize, len: usize, access: Access) -> Result<
 }
 
 impl UserRead {
+    /// The empty range.
+    pub const EMPTY: UserRead = UserRead { addr: 0, len: 0 };
+
     /// Validates `[addr, addr + len)` as memory the process of `desc` may read: it must lie
     /// entirely within one of its readable regions.
     pub fn new(desc: &ProcessDesc, addr: usize, len: usize) -> Result<Self, SyscallError> {
@@ -92,6 +95,13 @@ impl UserRead {
     /// Whether the range is empty.
     pub const fn is_empty(&self) -> bool {
         self.len == 0
+    }
+
+    /// The part of the range from `offset` on, at most `len` bytes long; `None` if `offset` is
+    /// past the end.
+    pub fn sub(&self, offset: usize, len: usize) -> Option<UserRead> {
+        let rest = self.len.checked_sub(offset)?;
+        Some(if rest == 0 { Self::EMPTY } else { Self { addr: self.addr + offset, len: len.min(rest) } })
     }
 
     /// Copies the start of the range into `out`; returns how many bytes were copied.
@@ -129,6 +139,18 @@ impl UserWrite {
     /// Length in bytes.
     pub const fn len(&self) -> usize {
         self.len
+    }
+
+    /// The part of the range from `offset` on, at most `len` bytes long; `None` if `offset` is
+    /// past the end.
+    pub fn sub(&self, offset: usize, len: usize) -> Option<UserWrite> {
+        let rest = self.len.checked_sub(offset)?;
+        Some(if rest == 0 { Self { addr: 0, len: 0 } } else { Self { addr: self.addr + offset, len: len.min(rest) } })
+    }
+
+    /// The same range, to be read.
+    pub const fn as_read(&self) -> UserRead {
+        UserRead { addr: self.addr, len: self.len }
     }
 
     /// Copies `data` to the start of the range; returns how many bytes were copied.

@@ -32,6 +32,7 @@ mod arch;
 #[cfg(feature = "heap")]
 pub mod heap;
 mod ipc;
+pub mod lease;
 pub mod lifecycle;
 mod logging;
 pub mod memory;
@@ -43,13 +44,16 @@ pub mod time;
 
 pub use core::time::Duration;
 pub use ipc::{find, receive, receive_timeout, reply, send, send_timeout, Message, TaskId};
+pub use lease::{borrow_read, borrow_write, lease_info, send_leased, Lease, LeaseInfo};
 pub use lifecycle::{kill, ps, restart, spawn, wait, wait_timeout, Ending};
 pub use logging::{log, log_fmt, log_read};
 pub use notify::{device, irq_ack, notify, notify_wait};
-pub use mote_abi::{LogLevel, ProcessRecord, ProcessState, SyscallError, MAX_LOG_LEN, MAX_MESSAGE_LEN, MAX_NAME_LEN};
+pub use mote_abi::{
+    LogLevel, ProcessRecord, ProcessState, SyscallError, Sysno, LEASE_READ, LEASE_WRITE, MAX_LEASES, MAX_LOG_LEN, MAX_MESSAGE_LEN,
+    MAX_NAME_LEN,
+};
 pub use time::{next_period, now, set_periodic, sleep, sleep_until};
 
-use mote_abi::Sysno;
 
 /// Ends this process with `code` (0 means success).
 pub fn exit(code: u32) -> ! {

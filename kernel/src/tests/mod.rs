@@ -28,6 +28,8 @@ pub(super) enum Arg {
     Val(usize),
     /// The address at this offset in the caller's RAM.
     Ram(usize),
+    /// The address at this offset in the caller's flash.
+    Flash(usize),
     /// The current task id of the named process (as `find` would return).
     Task(&'static str),
 }
@@ -36,6 +38,8 @@ pub(super) enum Arg {
 pub(super) enum Step {
     /// Write bytes at an offset of the process's RAM (the process doing its own work).
     Write(usize, Vec<u8>),
+    /// Write machine words at an offset of the process's RAM (descriptors holding addresses).
+    WriteWords(usize, Vec<Arg>),
     /// Make a syscall.
     Call(Sysno, Vec<Arg>),
     /// Make a syscall with a raw number.
@@ -109,6 +113,21 @@ pub(super) struct FakeTime {
     alarm: Cell<Option<u64>>,
 }
 
+impl FakeArch {
+    /// The value of a scripted argument for the process whose RAM starts at `ram`.
+    fn resolve(&self, a: &Arg, ram: usize, flash: usize) -> usize {
+        match *a {
+            Arg::Val(v) => v,
+            Arg::Ram(off) => ram + off,
+            Arg::Flash(off) => flash + off,
+            Arg::Task(name) => {
+                let idx = self.names.iter().find(|(n, _)| *n == name).expect("name").1;
+                TaskId { index: idx as u16, generation: self.generations[idx] }.to_raw() as usize
+            }
+        }
+    }
+}
+
 impl Arch for FakeArch {
     type Context = FakeContext;
     fn cpu_name(&self) -> &'static str {
@@ -141,18 +160,16 @@ impl Arch for FakeArch {
                     // SAFETY: test RAM is a leaked host buffer owned by this fake process.
                     unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), (ram + off) as *mut u8, bytes.len()) };
                 }
+                Step::WriteWords(off, words) => {
+                    let bytes: Vec<u8> = words.iter().flat_map(|a| self.resolve(a, ram, ctx.entry).to_ne_bytes()).collect();
+                    // SAFETY: as for `Write`.
+                    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), (ram + off) as *mut u8, bytes.len()) };
+                }
                 Step::Call(no, args) => {
                     ctx.number = no as usize;
                     ctx.args = [0; 7];
                     for (k, a) in args.iter().enumerate() {
-                        ctx.args[k] = match *a {
-                            Arg::Val(v) => v,
-                            Arg::Ram(off) => ram + off,
-                            Arg::Task(name) => {
-                                let idx = self.names.iter().find(|(n, _)| *n == name).expect("name").1;
-                                TaskId { index: idx as u16, generation: self.generations[idx] }.to_raw() as usize
-                            }
-                        };
+                        ctx.args[k] = self.resolve(a, ram, ctx.entry);
                     }
                     return Trap::Syscall;
                 }
@@ -401,6 +418,7 @@ pub(super) fn err(e: SyscallError) -> [usize; 4] {
 pub(super) const FOREVER: Arg = Arg::Val(u32::MAX as usize);
 
 mod ipc;
+mod leases;
 mod lifecycle;
 mod logging;
 mod notify;

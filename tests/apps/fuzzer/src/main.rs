@@ -128,7 +128,7 @@ fn main() {
     let mut unexpected = 0u32;
     let mut made = 0;
     while made < CALLS {
-        let number = if f.rng.next() % 16 == 0 { f.rng.next() as usize } else { f.rng.next() as usize % 34 };
+        let number = if f.rng.next() % 16 == 0 { f.rng.next() as usize } else { f.rng.next() as usize % 38 };
         let mut args = [0usize; 7];
         for a in args.iter_mut() {
             *a = match f.rng.next() % 3 {
@@ -151,6 +151,8 @@ fn main() {
             22 => &[(0, 1, false)],                // object
             30 => &[(1, 2, false)],                // queue_send
             31 => &[(1, 2, true)],                 // queue_receive
+            36 => &[(3, 4, true)],                 // borrow_read
+            37 => &[(3, 4, false)],                // borrow_write
             _ => &[],
         };
         match number {
@@ -161,7 +163,7 @@ fn main() {
             5 => args[6] %= MAX_TIMEOUT_US as usize,
             6 => args[2] %= MAX_TIMEOUT_US as usize,
             13 | 19 | 23 | 25 => args[1] %= MAX_TIMEOUT_US as usize, // wait, notify_wait, mutex_lock, sem_wait
-            27 | 30 | 31 => args[3] %= MAX_TIMEOUT_US as usize, // flags_wait, queue_send, queue_receive
+            27 | 30 | 31 | 34 => args[3] %= MAX_TIMEOUT_US as usize, // flags_wait, queue_send, queue_receive, send_leased
             // set_periodic: periods up to 5 ms, so next_period never sleeps longer.
             32 => args[0] %= 5 * MAX_TIMEOUT_US as usize,
             10 => {
@@ -180,7 +182,9 @@ fn main() {
                 args[l] = len;
             }
         }
-        let must_refuse = memory.iter().any(|&(a, l, _)| !f.mine(args[a], args[l]));
+        // send_leased's call descriptor (six words) must be this process's too.
+        let must_refuse = memory.iter().any(|&(a, l, _)| !f.mine(args[a], args[l]))
+            || (number == 34 && !f.mine(args[2], 6 * core::mem::size_of::<usize>()));
         let r = mote::raw_syscall(number, args);
         made += 1;
         by_code[r[0].min(15)] += 1;
