@@ -61,10 +61,11 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         p.job_deadline.filter(|_| p.periodic.is_some_and(|t| !t.reported))
     }
 
-    /// Counts the misses of every running job whose deadline has passed by `now`.
+    /// Counts the misses of every running job whose deadline has passed by `now` (a job done at
+    /// its deadline's very tick is on time).
     pub(crate) fn detect_misses(&mut self, now: u64) {
         for i in 0..N {
-            if self.pending_job_deadline(i).is_some_and(|d| d <= now) {
+            if self.pending_job_deadline(i).is_some_and(|d| d < now) {
                 self.missed(i, 1);
             }
         }

@@ -37,7 +37,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// of the time slice.
     fn next_event(&self) -> Option<u64> {
         let deadlines = self.procs.iter().filter_map(|p| p.deadline);
-        let jobs = (0..N).filter_map(|i| self.pending_job_deadline(i));
+        // A job misses its deadline once the clock is past it: wake one tick after.
+        let jobs = (0..N).filter_map(|i| self.pending_job_deadline(i).map(|d| d.saturating_add(1)));
         deadlines.chain(jobs).chain(self.slice.map(|(_, end)| end)).min()
     }
 

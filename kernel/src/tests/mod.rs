@@ -47,7 +47,7 @@ pub(super) enum Step {
     /// Take a fault.
     Fault(FaultKind, usize),
     /// Compute for this many microseconds (fake ticks) without a syscall; an alarm that falls due
-    /// meanwhile interrupts it.
+    /// meanwhile interrupts it at the alarm's time (each resumption is recorded in `computed`).
     Compute(u64),
     /// A device raises this interrupt line (if it is enabled), interrupting the process.
     Raise(u32),
@@ -61,6 +61,8 @@ pub(super) struct FakeContext {
     number: usize,
     args: [usize; 7],
     results: Vec<[usize; 4]>,
+    /// What is left of a `Compute` step an alarm interrupted.
+    remaining: Option<u64>,
 }
 
 impl UserContext for FakeContext {
@@ -188,10 +190,23 @@ impl Arch for FakeArch {
                     }
                 }
                 Step::Compute(us) => {
-                    self.time.now.set(self.time.now.get() + us);
+                    // An alarm that falls due meanwhile interrupts the step at its time; the rest
+                    // of the step runs when the process runs again.
+                    let us = ctx.remaining.take().unwrap_or(us);
+                    let now = self.time.now.get();
+                    let end = now + us;
                     self.computed.push(ram);
-                    if self.time.alarm.get().is_some_and(|a| a <= self.time.now.get()) {
-                        return Trap::Interrupt;
+                    match self.time.alarm.get() {
+                        Some(a) if a <= end => {
+                            let at = a.max(now);
+                            self.time.now.set(at);
+                            if end > at {
+                                ctx.remaining = Some(end - at);
+                                ctx.next -= 1;
+                            }
+                            return Trap::Interrupt;
+                        }
+                        _ => self.time.now.set(end),
                     }
                 }
                 Step::Fault(kind, addr) => {
@@ -423,6 +438,7 @@ mod lifecycle;
 mod logging;
 mod notify;
 mod periodic;
+mod properties;
 mod scheduling;
 mod sync;
 mod time;
