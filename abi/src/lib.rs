@@ -497,12 +497,14 @@ mod tests {
 
     #[test]
     fn sysno_round_trips() {
-        for n in 0..32 {
+        for n in 0..64 {
             if let Some(s) = Sysno::from_u32(n) {
                 assert_eq!(s as u32, n);
             }
         }
+        assert!((1..=37).all(|n| Sysno::from_u32(n).is_some()), "every call from 1 to 37 is defined");
         assert_eq!(Sysno::from_u32(0), None);
+        assert_eq!(Sysno::from_u32(38), None);
         assert_eq!(Sysno::from_u32(u32::MAX), None);
     }
 

@@ -84,7 +84,8 @@ pub struct DeviceDesc {
     pub irq: Option<u32>,
     /// The notification bit its interrupt sets (0..31).
     pub notify_bit: u8,
-    /// Urgency of its interrupt line: 0 is the most urgent a process may have.
+    /// Urgency of its interrupt line: 1 (the most urgent a process may have) to 3; level 0 is
+    /// the kernel clock's.
     pub irq_priority: u8,
 }
 
@@ -304,6 +305,9 @@ impl<const N: usize, const M: usize, const Q: usize> ImageDesc<N, M, Q> {
                 if d.notify_bit >= 32 || p.devices[..k].iter().any(|e| e.notify_bit == d.notify_bit) {
                     return err(p.name, "device notification bit out of range or used twice");
                 }
+                if !(1..=3).contains(&d.irq_priority) {
+                    return err(p.name, "device interrupt priority not 1 to 3");
+                }
             }
             for other in &self.processes[..i] {
                 if other.name == p.name {
@@ -325,7 +329,7 @@ impl<const N: usize, const M: usize, const Q: usize> ImageDesc<N, M, Q> {
             }
         }
         let periodic = self.processes.iter().filter_map(|p| p.realtime);
-        if periodic.clone().any(|r| r.period_us == 0 || r.deadline_us == 0 || r.deadline_us > r.period_us)
+        if periodic.clone().any(|r| r.budget_us == 0 || r.budget_us > r.deadline_us || r.deadline_us > r.period_us)
             || !admissible(periodic.map(|r| r.density_ppm()))
         {
             return err("kernel", "periodic processes with bad timing, or more than the CPU can schedule");

@@ -92,18 +92,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if !self.image.processes[i].capabilities.send.contains(to) {
             return Err(SyscallError::NotPermitted);
         }
-        // Follow who the receiver waits for: if the chain comes back to the caller, the receiver
-        // could never take the message (a cycle of sends), so refuse instead of hanging.
-        let mut cur = to;
-        for _ in 0..N {
-            cur = match self.procs[cur].state {
-                State::Sending(m) => m.to,
-                State::AwaitingReply { server, .. } => server,
-                _ => break,
-            };
-            if cur == i {
-                return Err(SyscallError::Deadlock);
-            }
+        // If the receiver (through others) waits for the caller, it could never take the message.
+        if self.closes_cycle(i, to) {
+            return Err(SyscallError::Deadlock);
         }
         if call.message.1 > MAX_MESSAGE_LEN {
             return Err(SyscallError::TooLarge);
@@ -136,12 +127,13 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         Outcome::Pending
     }
 
-    /// The most important process blocked sending to `receiver` (lowest index among equals).
+    /// The most important process blocked sending to `receiver` (by effective priority, as
+    /// everywhere else; lowest index among equals).
     fn most_important_sender_to(&self, receiver: usize) -> Option<usize> {
         let mut best: Option<(usize, Priority)> = None;
         for (j, p) in self.procs.iter().enumerate() {
             if let State::Sending(m) = p.state {
-                let prio = self.image.processes[j].priority;
+                let prio = self.effective_priority(j);
                 let better = best.is_none_or(|(_, b)| prio.is_more_important_than(b));
                 if m.to == receiver && better {
                     best = Some((j, prio));

@@ -93,6 +93,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         }
         for k in 0..self.board.clock().interrupts().len() {
             let irq = self.board.clock().interrupts()[k];
+            // The clock is the most urgent interrupt (level 0); devices get levels 1 to 3.
+            self.arch.set_interrupt_priority(irq, 0);
             self.arch.enable_interrupt(irq);
         }
         for i in 0..N {
@@ -253,6 +255,13 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
                 self.log(LogLevel::Error, format_args!("  '{name}' waits for a reply from '{from}'"))
             }
             State::Receiving { .. } => self.log(LogLevel::Error, format_args!("  '{name}' waits for a message")),
+            State::WaitingNotification { mask } => {
+                self.log(LogLevel::Error, format_args!("  '{name}' waits for notification bits {mask:#x}"))
+            }
+            State::Sync { object, .. } => {
+                let object = self.image.objects[object].name;
+                self.log(LogLevel::Error, format_args!("  '{name}' waits on object '{object}'"))
+            }
             State::Waiting { task } => {
                 let other = peer(task);
                 self.log(LogLevel::Error, format_args!("  '{name}' waits for '{other}' to end"))

@@ -20,6 +20,7 @@
 #[cfg(test)]
 extern crate std;
 
+mod deadlock;
 pub mod descriptor;
 pub mod ipc;
 mod lease;

@@ -265,6 +265,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             // The incarnation the caller knew has already ended and another runs.
             return Outcome::Done(error(SyscallError::PeerGone));
         }
+        if self.closes_cycle(i, target) {
+            return Outcome::Done(error(SyscallError::Deadlock));
+        }
         let timeout = Timeout(args[1] as u32);
         if timeout == Timeout::POLL {
             return Outcome::Done(error(SyscallError::TimedOut));

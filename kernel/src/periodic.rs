@@ -5,12 +5,12 @@
 //! next release. While a job runs, its absolute deadline orders the process among the ready
 //! processes of its priority (see [`crate::sched`]).
 //!
-//! A job still running at its deadline has missed it: the kernel notices at the deadline itself
-//! (the clock's alarm covers job deadlines), counts the miss, logs a warning (at the 1st, 2nd,
-//! 4th, 8th... miss) and notifies the process's supervisor, if it has one. The job is not
-//! stopped, but it loses its deadline: until it calls `next_period` it competes as an ordinary
-//! process of its priority, so an overrun cannot make the processes that keep to their budgets
-//! miss theirs. `next_period` returns the count of misses so far. A job that overran so far that
+//! A job still running after its deadline has missed it (one done at the deadline's very tick is on
+//! time): the kernel notices one tick after the deadline (the clock's alarm covers job
+//! deadlines), counts the miss, logs a warning (at the 1st, 2nd, 4th, 8th... miss) and notifies
+//! the process's supervisor, if it has one. The job is not stopped, but it loses its deadline:
+//! until it calls `next_period` it competes as an ordinary process of its priority. So an
+//! overrunning job takes precedence over its equals only until its own deadline, never after. `next_period` returns the count of misses so far. A job that overran so far that
 //! the following releases' deadlines have passed too skips them, and each skipped release counts
 //! as a miss.
 //!
@@ -139,7 +139,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `set_periodic(period_us, deadline_us, budget_us)`; a period of 0 makes the caller an
-    /// ordinary process again.
+    /// ordinary process again. As in `process.toml`: 0 < budget <= deadline <= period.
     pub(crate) fn sys_set_periodic(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let word = |k: usize| u32::try_from(args[k]).map_err(|_| SyscallError::InvalidArgument);
         let (period_us, deadline_us, budget_us) = (word(0)?, word(1)?, word(2)?);
@@ -149,7 +149,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.arm();
             return Ok(ok(0, 0, 0));
         }
-        if deadline_us == 0 || deadline_us > period_us || budget_us == 0 {
+        if deadline_us == 0 || deadline_us > period_us || budget_us == 0 || budget_us > deadline_us {
             return Err(SyscallError::InvalidArgument);
         }
         let supervisor = self.image.processes[i].realtime.and_then(|r| r.supervisor);

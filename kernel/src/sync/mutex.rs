@@ -25,19 +25,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.objects[o] = ObjectState::Mutex { owner: Some(i), owner_died: false };
             return Outcome::Done(ok(usize::from(owner_died), 0, 0));
         };
-        // Follow the chain of holders: if it comes back to the caller, waiting would deadlock.
-        let mut cur = holder;
-        for _ in 0..=N {
-            if cur == i {
-                return Outcome::Done(error(SyscallError::Deadlock));
-            }
-            match self.procs[cur].state {
-                State::Sync { object, wait: SyncWait::Lock } => match self.objects[object] {
-                    ObjectState::Mutex { owner: Some(next), .. } => cur = next,
-                    _ => break,
-                },
-                _ => break,
-            }
+        // If the holder (through others) waits for the caller, waiting would deadlock.
+        if self.closes_cycle(i, holder) {
+            return Outcome::Done(error(SyscallError::Deadlock));
         }
         self.block_on(i, o, SyncWait::Lock, timeout)
     }

@@ -101,6 +101,7 @@ fn admission_control_counts_declared_processes_even_when_stopped() {
         Call(Sysno::SetPeriodic, vec![Val(1_000), Val(1_000), Val(1)]),
         Call(Sysno::SetPeriodic, vec![Val(1_000), Val(2_000), Val(1)]),
         Call(Sysno::SetPeriodic, vec![Val(1_000), Val(1_000), Val(0)]),
+        Call(Sysno::SetPeriodic, vec![Val(1_000), Val(500), Val(600)]),
         Call(Sysno::SleepUntil, vec![Val(5_000), Val(0)]),
         Call(Sysno::SetPeriodic, vec![Val(1_000), Val(1_000), Val(500)]),
     ];
@@ -117,7 +118,8 @@ fn admission_control_counts_declared_processes_even_when_stopped() {
     assert_eq!(c[1], err(SyscallError::Unschedulable), "the CPU is full");
     assert_eq!(c[2], err(SyscallError::InvalidArgument), "a deadline beyond the period");
     assert_eq!(c[3], err(SyscallError::InvalidArgument), "no budget");
-    assert_eq!(c[5], [0, 0, 0, 0], "b gave its share back");
+    assert_eq!(c[4], err(SyscallError::InvalidArgument), "a budget beyond the deadline");
+    assert_eq!(c[6], [0, 0, 0, 0], "b gave its share back");
 }
 
 #[test]

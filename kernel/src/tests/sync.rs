@@ -193,3 +193,24 @@ fn a_cycle_of_sends_is_refused() {
     assert_eq!(s.results(1)[1], err(SyscallError::Deadlock));
     assert_eq!(s.results(0)[0][0], 0, "the first send completed normally");
 }
+
+#[test]
+fn cycles_mixing_sends_mutexes_and_waits_are_refused() {
+    // a holds m0 and sends to b; b then wants m0: b would wait for a, which waits for b.
+    let a = vec![
+        Call(Sysno::MutexLock, vec![Val(0), FOREVER]),
+        Call(Sysno::Send, vec![Task("b"), Val(1), Ram(300), Val(1), Ram(400), Val(4), Val(1_000)]),
+    ];
+    let b = vec![
+        Call(Sysno::SleepUntil, vec![Val(10), Val(0)]),
+        Call(Sysno::MutexLock, vec![Val(0), FOREVER]),
+        // c waits for b to end; b sending to c would close that cycle too.
+        Call(Sysno::Send, vec![Task("c"), Val(1), Ram(300), Val(1), Ram(400), Val(4), FOREVER]),
+    ];
+    let c = vec![Call(Sysno::Wait, vec![Task("b"), FOREVER])];
+    let mut s = sim([1, 1, 1], [a, b, c]);
+    s.run();
+    assert_eq!(s.results(1)[1], err(SyscallError::Deadlock), "lock: {}", s.output());
+    assert_eq!(s.results(1)[2], err(SyscallError::Deadlock), "send to a process waiting for the sender's end");
+    assert_eq!(s.results(0)[1], err(SyscallError::PeerGone), "b ended without receiving a's message");
+}
