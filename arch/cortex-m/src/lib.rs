@@ -28,6 +28,22 @@
 //! turns a process stack overflow into a precise fault (`stack_limit.rs`). With the Security
 //! Extension, everything runs in the security state the core starts in (Secure).
 //!
+//! # Cortex-M4 and Cortex-M7 (ARMv7E-M)
+//!
+//! Built for `thumbv7em-none-eabi` they take the ARMv7-M path. Both cores may have an FPU; Mote
+//! keeps it off. The targets are soft-float, so neither the kernel nor a process contains an FP
+//! instruction, and [`CortexM::new`] denies the FPU (CPACR) and clears `CONTROL.FPCA` in case a
+//! boot loader used it. A process that executes an FP instruction anyway takes a UsageFault
+//! (NOCP), reported as an illegal instruction. So no FP context is ever active: every exception
+//! stacks the basic 8-word frame, no lazy FP state is pending, and the `EXC_RETURN` values of
+//! `switch.rs` are right. Enabling the FPU for processes would need `switch_to_user` to save
+//! `s16`..`s31` and the handlers to return with the `EXC_RETURN` the exception was taken with.
+//!
+//! The Cortex-M7's caches stay disabled, as they are at reset, so the kernel and processes always
+//! see memory as it is; its MPU is the same PMSAv7 as the Cortex-M3's (8 or 16 regions, read from
+//! `MPU_TYPE`). QEMU does not model caches: turning them on is for a real Cortex-M7 board, with
+//! the MPU attributes and the kernel's copies into process memory reviewed for it.
+//!
 //! # ARMv6-M
 //!
 //! Built for `thumbv6m-none-eabi`, `build.rs` sets `cfg(armv6m)`: `switch_to_user` uses Thumb-1
@@ -58,6 +74,10 @@ pub use context::CortexMContext;
 pub use cortex_m;
 pub use cortex_m_rt;
 
+/// CPACR's access fields for CP10 and CP11, the floating-point unit.
+#[cfg(not(armv6m))]
+const CPACR_FPU: u32 = 0b1111 << 20;
+
 /// A Cortex-M core with its memory-protection unit (if it has one).
 pub struct CortexM {
     mpu: mpu::Mpu,
@@ -71,12 +91,26 @@ impl CortexM {
     /// configurable fault handlers nor a divide instruction: there, every fault is a HardFault.
     pub fn new(mpu: MPU, scb: SCB) -> Self {
         #[cfg(not(armv6m))]
-        // SAFETY: SHCSR and CCR are written once at boot, before any process runs: enabling
-        // MemManage, BusFault and UsageFault (SHCSR bits 16..18) and trapping integer division
-        // by zero (CCR.DIV_0_TRP, bit 4) only changes which handler reports a fault.
+        // SAFETY: SHCSR, CCR and CPACR are written once at boot, before any process runs.
+        // Enabling MemManage, BusFault and UsageFault (SHCSR bits 16..18) and trapping integer
+        // division by zero (CCR.DIV_0_TRP, bit 4) only changes which handler reports a fault.
+        // Denying CP10 and CP11 (CPACR bits 20..23, the FPU; RAZ/WI on a core without one) keeps
+        // every exception frame the 8-word basic one that `switch.rs` handles: Mote is built
+        // soft-float and never executes an FP instruction, so nothing is lost.
         unsafe {
             scb.shcsr.modify(|v| v | (0b111 << 16));
             scb.ccr.modify(|v| v | (1 << 4));
+            scb.cpacr.modify(|v| v & !CPACR_FPU);
+        }
+        #[cfg(not(armv6m))]
+        {
+            // The kernel's own frames must be basic too: no FP context may be active in Thread
+            // mode (cortex-m-rt does not touch the FPU; a boot loader might have).
+            let mut control = cortex_m::register::control::read();
+            control.set_fpca(cortex_m::register::control::Fpca::NotActive);
+            // SAFETY: the kernel runs privileged on MSP, and this keeps both (nPRIV and SPSEL
+            // unchanged); clearing FPCA only drops an FP context nothing here will use.
+            unsafe { cortex_m::register::control::write(control) };
         }
         // SAFETY: CPUID is a read-only identification register, always accessible when privileged.
         let cpuid = unsafe { (*cortex_m::peripheral::CPUID::PTR).base.read() };
