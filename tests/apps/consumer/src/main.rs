@@ -13,7 +13,7 @@ fn main() {
     let (Ok(samples), Ok(ready), Ok(events), Ok(lock)) =
         (Queue::find("samples"), Semaphore::find("ready"), EventFlags::find("events"), Mutex::find("lock"))
     else {
-        return mote::exit(1);
+        mote::exit(1);
     };
     let mut failed = 0;
     let early = ready.wait(Some(Duration::from_millis(5)));

@@ -12,7 +12,7 @@ use mote::{Ending, SyscallError};
 mote::entry!(main);
 
 fn main() {
-    let Ok(faulter) = mote::find("faulter") else { return mote::exit(1) };
+    let Ok(faulter) = mote::find("faulter") else { mote::exit(1) };
     let mut failures = 0;
     for (op, name) in ops::ALL {
         let task = match mote::spawn(faulter) {

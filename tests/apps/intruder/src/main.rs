@@ -9,7 +9,7 @@ use mote::SyscallError;
 mote::entry!(main);
 
 fn main() {
-    let (Ok(supervisor), Ok(worker)) = (mote::find("supervisor"), mote::find("worker")) else { return mote::exit(1) };
+    let (Ok(supervisor), Ok(worker)) = (mote::find("supervisor"), mote::find("worker")) else { mote::exit(1) };
     let refused = |r: SyscallError| r == SyscallError::NotPermitted;
     let attempts = [
         ("kill supervisor", mote::kill(supervisor).err().is_some_and(refused)),

@@ -13,7 +13,7 @@ fn main() {
     let _ = mote::ps(&mut list);
     let looper = list[0];
     mote::info!("after 400 ms: {} {}, {} faults, {} restarts", looper.name_str(), looper.state.as_str(), looper.faults, looper.restarts);
-    let Ok(task) = mote::find("crashloop") else { return mote::exit(1) };
+    let Ok(task) = mote::find("crashloop") else { mote::exit(1) };
     match mote::kill(task) {
         Ok(()) => mote::info!("stopped crashloop"),
         Err(e) => mote::error!("kill failed: {}", e.as_str()),

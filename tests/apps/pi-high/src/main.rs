@@ -10,10 +10,10 @@ use mote::Duration;
 mote::entry!(main);
 
 fn main() {
-    let Ok(bus) = Mutex::find("bus") else { return mote::exit(1) };
+    let Ok(bus) = Mutex::find("bus") else { mote::exit(1) };
     mote::sleep_until(Duration::from_millis(1));
     let asked = mote::now();
-    let Ok(_guard) = bus.lock(Some(Duration::from_secs(1))) else { return mote::exit(2) };
+    let Ok(_guard) = bus.lock(Some(Duration::from_secs(1))) else { mote::exit(2) };
     let waited = mote::now() - asked;
     let ok = waited < Duration::from_millis(8);
     mote::info!("waited {} us for the bus ({})", waited.as_micros(), if ok { "no inversion" } else { "INVERTED" });

@@ -9,8 +9,8 @@ use mote::Duration;
 mote::entry!(main);
 
 fn main() {
-    let Ok(bus) = Mutex::find("bus") else { return mote::exit(1) };
-    let Ok(guard) = bus.lock(None) else { return mote::exit(2) };
+    let Ok(bus) = Mutex::find("bus") else { mote::exit(1) };
+    let Ok(guard) = bus.lock(None) else { mote::exit(2) };
     let until = Duration::from_millis(5);
     while mote::now() < until {}
     let released = mote::now();

@@ -12,11 +12,11 @@ mote::entry!(main);
 
 fn main() {
     let (Ok(samples), Ok(ready), Ok(done)) = (Queue::find("samples"), Semaphore::find("ready"), EventFlags::find("events")) else {
-        return mote::exit(1);
+        mote::exit(1);
     };
     for k in 0..10u32 {
         if samples.send(&k.to_le_bytes(), None).is_err() {
-            return mote::exit(2);
+            mote::exit(2);
         }
     }
     let first = ready.post();

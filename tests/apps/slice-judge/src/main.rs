@@ -10,12 +10,12 @@ use mote::Duration;
 mote::entry!(main);
 
 fn main() {
-    let Ok(counts) = Queue::find("counts") else { return mote::exit(1) };
+    let Ok(counts) = Queue::find("counts") else { mote::exit(1) };
     let mut got = [0u32; 3];
     for slot in got.iter_mut() {
         let mut buf = [0u8; 4];
         if counts.receive(&mut buf, Some(Duration::from_secs(1))).is_err() {
-            return mote::exit(2);
+            mote::exit(2);
         }
         *slot = u32::from_le_bytes(buf);
     }

@@ -6,7 +6,7 @@ use mote::Duration;
 
 /// Runs the spinner.
 pub fn run() {
-    let Ok(counts) = Queue::find("counts") else { return mote::exit(1) };
+    let Ok(counts) = Queue::find("counts") else { mote::exit(1) };
     let end = Duration::from_millis(200);
     let mut turns = 0u32;
     while mote::now() < end {

@@ -28,7 +28,7 @@ fn echo(task: mote::TaskId) -> Result<u32, SyscallError> {
 }
 
 fn main() {
-    let Ok(named) = mote::find("worker") else { return mote::exit(1) };
+    let Ok(named) = mote::find("worker") else { mote::exit(1) };
     let mut failed = 0;
     failed += check("worker not started yet: send refused", echo(named) == Err(SyscallError::PeerGone));
     let first = mote::spawn(named).unwrap_or(named);
