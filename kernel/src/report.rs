@@ -16,20 +16,28 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// the checked path: nothing is shown from memory the process does not own).
     pub(crate) fn crash_report(&mut self, i: usize, frame: Option<&StackedWords>) {
         let stacked = frame.map(|f| f.words()).unwrap_or(&[]);
-        let mut regs: [(&'static str, usize); 40] = [("", 0); 40];
-        let mut count = 0;
-        self.procs[i].context.registers(stacked, &mut |name, value| {
-            if count < regs.len() {
-                regs[count] = (name, value);
-                count += 1;
+        // One line of registers at a time, asking the context for them again for each line:
+        // holding them all (32 on RISC-V) would cost the kernel stack more than the calls cost.
+        let mut first = 0;
+        loop {
+            let mut line: [(&'static str, usize); PER_LINE] = [("", 0); PER_LINE];
+            let (mut seen, mut count) = (0, 0);
+            self.procs[i].context.registers(stacked, &mut |name, value| {
+                if seen >= first && seen < first + PER_LINE {
+                    line[seen - first] = (name, value);
+                    count += 1;
+                }
+                seen += 1;
+            });
+            if count == 0 {
+                break;
             }
-        });
-        for line in regs[..count].chunks(PER_LINE) {
             let mut text = Line::new();
-            for (name, value) in line {
+            for (name, value) in &line[..count] {
                 let _ = core::fmt::write(&mut text, format_args!("{name:>4} {value:08x}  "));
             }
             self.log(LogLevel::Error, format_args!("  {}", text.as_str().trim_end()));
+            first += PER_LINE;
         }
         let desc = &self.image.processes[i];
         let sp = self.procs[i].context.stack_pointer();

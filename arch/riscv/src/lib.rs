@@ -26,6 +26,7 @@
 mod context;
 pub mod plic;
 mod pmp;
+pub mod semihosting;
 mod start;
 mod switch;
 
@@ -118,7 +119,7 @@ impl Arch for RiscvArch {
     }
 
     fn check_region(&self, region: Region) -> Result<(), RegionError> {
-        pmp::check_region(region)
+        self.pmp.check_region(region)
     }
 
     fn protect(&mut self, regions: &[(Region, Access)]) {

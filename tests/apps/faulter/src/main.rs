@@ -27,7 +27,7 @@ fn main() {
             black_box(unsafe { (outside as *const u32).read_volatile() });
         }
         ops::WRITE_CODE => {
-            let code = main as usize & !3;
+            let code = main as *const () as usize & !3;
             mote::info!("store at {code:#010x}");
             // SAFETY: none; code is read-only for processes.
             unsafe { (code as *mut u32).write_volatile(0) };

@@ -17,6 +17,10 @@ enum Timer {
     Goldfish { regs: usize },
     /// nRF51 TIMER, 16 MHz base clock.
     Nrf { regs: usize },
+    /// Not a timer: a spare SiFive UART (the FE310's UART1). Its transmit-watermark interrupt
+    /// is asserted while enabled, as its FIFO stays empty: it interrupts again as soon as it is
+    /// acknowledged, whatever the period.
+    Uart { regs: usize },
 }
 
 fn write(addr: usize, value: u32) {
@@ -36,6 +40,7 @@ impl Timer {
             0x5000_2000 => Some(Timer::Dual { regs: base, hz: 20_000_000 }),
             0x0010_1000 => Some(Timer::Goldfish { regs: base }),
             0x4000_9000 => Some(Timer::Nrf { regs: base }),
+            0x1002_3000 => Some(Timer::Uart { regs: base }),
             _ => None,
         }
     }
@@ -68,6 +73,10 @@ impl Timer {
                 write(regs + 0x304, 1 << 16); // INTENSET: COMPARE0
                 write(regs + 0x000, 1); // TASKS_START
             }
+            Timer::Uart { regs } => {
+                write(regs + 0x08, 1 << 16); // TXCTRL: watermark while fewer than 1 byte queued
+                write(regs + 0x10, 1); // IE: transmit watermark
+            }
         }
     }
 
@@ -80,6 +89,9 @@ impl Timer {
                 self.start(period);
             }
             Timer::Nrf { regs } => write(regs + 0x140, 0), // EVENTS_COMPARE[0]
+            // The line is still asserted; QEMU's PLIC sees it again only when the UART drives it
+            // again, as enabling the interrupt does.
+            Timer::Uart { regs } => write(regs + 0x10, 1),
         }
     }
 
@@ -99,6 +111,7 @@ impl Timer {
                 write(regs + 0x308, 1 << 16); // INTENCLR
                 write(regs + 0x140, 0);
             }
+            Timer::Uart { regs } => write(regs + 0x10, 0),
         }
     }
 }
