@@ -1,7 +1,8 @@
 //! Puts the process linker script `process.x` on the link search path. The memory it includes,
 //! `mote-memory.x`, is written by `cargo mote build` for each process and passed with `-L`.
 //!
-//! Also sets `cfg(thumb1)` on ARMv6-M targets, whose Thumb-1 instruction set cannot name `r8`
+//! On Xtensa, assembles the syscall stub `asm/xtensa-syscall.S` (Rust has no Xtensa inline
+//! assembly). Also sets `cfg(thumb1)` on ARMv6-M targets, whose Thumb-1 instruction set cannot name `r8`
 //! or `r12` as inline-assembly operands (see `src/arch.rs`). `target_feature = "thumb2"` cannot
 //! tell: stable Rust reports no ARM target features to `cfg`.
 
@@ -15,5 +16,8 @@ fn main() {
     println!("cargo:rustc-check-cfg=cfg(thumb1)");
     if env::var("TARGET").is_ok_and(|t| t.starts_with("thumbv6m-")) {
         println!("cargo:rustc-cfg=thumb1");
+    }
+    if env::var("CARGO_CFG_TARGET_ARCH").is_ok_and(|a| a == "xtensa") {
+        mote_bsp_build::assemble("mote_xtensa_syscall", &["asm/xtensa-syscall.S"]);
     }
 }

@@ -6,11 +6,11 @@
 //!
 //! # Registers
 //!
-//! | role            | Cortex-M (`svc #0`)   | RISC-V (`ecall`) |
-//! |-----------------|-----------------------|------------------|
-//! | syscall number  | `r12`                 | `a7`             |
-//! | arguments 0..6  | `r0`..`r5`, `r8`      | `a0`..`a6`       |
-//! | results 0..3    | `r0`..`r3`            | `a0`..`a3`       |
+//! | role            | Cortex-M (`svc #0`)   | RISC-V (`ecall`) | Xtensa (`syscall`) |
+//! |-----------------|-----------------------|------------------|--------------------|
+//! | syscall number  | `r12`                 | `a7`             | `a9`               |
+//! | arguments 0..6  | `r0`..`r5`, `r8`      | `a0`..`a6`       | `a2`..`a8`         |
+//! | results 0..3    | `r0`..`r3`            | `a0`..`a3`       | `a2`..`a5`         |
 //!
 //! Result 0 is the status: `0` for success, otherwise a [`SyscallError`] code. Results 1..3 carry
 //! values whose meaning depends on the call. Every other register is preserved.
@@ -54,7 +54,7 @@ impl Timeout {
     }
 }
 
-/// System-call numbers, passed in `r12` / `a7`.
+/// System-call numbers, passed in `r12` / `a7` / `a9` (Xtensa).
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 #[repr(u32)]
 pub enum Sysno {

@@ -25,23 +25,35 @@ pub trait Clock {
     fn on_interrupt(&mut self);
 }
 
+/// Microseconds in a second.
+const MICROS_PER_SECOND: u64 = 1_000_000;
+
 /// Ticks to microseconds, rounded down, saturating.
+///
+/// In 64-bit arithmetic only: whole seconds and the remainder are converted apart, so nothing
+/// overflows before the result does. (128-bit division is slow on 32-bit cores, and on Xtensa
+/// LLVM passes its arguments differently from the `compiler_builtins` routine it calls.)
 pub const fn ticks_to_micros(ticks: u64, frequency: u32) -> u64 {
-    let m = (ticks as u128 * 1_000_000) / frequency as u128;
-    if m > u64::MAX as u128 {
-        u64::MAX
-    } else {
-        m as u64
+    let f = frequency as u64;
+    let (seconds, rest) = (ticks / f, ticks % f);
+    // rest < 2^32, so rest * 10^6 < 2^52.
+    let fraction = rest * MICROS_PER_SECOND / f;
+    match seconds.checked_mul(MICROS_PER_SECOND) {
+        Some(m) => m.saturating_add(fraction),
+        None => u64::MAX,
     }
 }
 
-/// Microseconds to ticks, rounded up (a deadline is never early), saturating.
+/// Microseconds to ticks, rounded up (a deadline is never early), saturating. 64-bit
+/// arithmetic only, as [`ticks_to_micros`].
 pub const fn micros_to_ticks(micros: u64, frequency: u32) -> u64 {
-    let t = (micros as u128 * frequency as u128).div_ceil(1_000_000);
-    if t > u64::MAX as u128 {
-        u64::MAX
-    } else {
-        t as u64
+    let f = frequency as u64;
+    let (seconds, rest) = (micros / MICROS_PER_SECOND, micros % MICROS_PER_SECOND);
+    // rest < 10^6, so rest * f < 2^52.
+    let fraction = (rest * f).div_ceil(MICROS_PER_SECOND);
+    match seconds.checked_mul(f) {
+        Some(t) => t.saturating_add(fraction),
+        None => u64::MAX,
     }
 }
 
@@ -57,5 +69,18 @@ mod tests {
         assert_eq!(micros_to_ticks(u64::MAX, 25_000_000), u64::MAX, "saturates");
         assert_eq!(ticks_to_micros(u64::MAX, 1), u64::MAX, "saturates");
         assert_eq!(ticks_to_micros(10, 10_000_000), 1);
+    }
+
+    #[test]
+    fn conversions_match_exact_128_bit_arithmetic() {
+        let exact_micros = |t: u64, f: u32| ((t as u128 * 1_000_000) / f as u128).min(u64::MAX as u128) as u64;
+        let exact_ticks = |m: u64, f: u32| (m as u128 * f as u128).div_ceil(1_000_000).min(u64::MAX as u128) as u64;
+        let values = [0, 1, 999_999, 1_000_000, 1_000_001, 40_000_000 * 107 + 12_345, u32::MAX as u64 + 7, 1 << 50, u64::MAX / 3, u64::MAX];
+        for f in [1, 32_768, 1_000_000, 10_000_000, 25_000_000, 40_000_000, u32::MAX] {
+            for v in values {
+                assert_eq!(ticks_to_micros(v, f), exact_micros(v, f), "ticks_to_micros({v}, {f})");
+                assert_eq!(micros_to_ticks(v, f), exact_ticks(v, f), "micros_to_ticks({v}, {f})");
+            }
+        }
     }
 }

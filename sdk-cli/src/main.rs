@@ -9,6 +9,7 @@ mod qemu;
 mod size;
 mod testing;
 mod toolchain;
+mod xtensa;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -121,6 +122,10 @@ fn build(sdk: &Path, t: &Target) -> Result<(image::Built, Board)> {
 }
 
 fn main() -> ExitCode {
+    // Run by rustc as the linker of an Xtensa build (see `xtensa`), not by a person.
+    if xtensa::link::requested() {
+        return xtensa::link::main();
+    }
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

@@ -87,10 +87,11 @@ pub fn qemu_tests(sdk: &Path) -> Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// Whether a test's `expect.boards` selects `board`.
+/// Whether a test's `expect.boards` selects `board` (and `expect.exclude` does not name it).
 pub fn selects(expect: &Expect, board: &Board) -> bool {
     let isolating = board.file.protection.unit != "none";
     (isolating || !expect.isolation)
+        && !expect.exclude.iter().any(|b| b == board.name())
         && expect.boards.iter().any(|b| b == board.name() || (b == "all" && board.file.board.status == "qemu"))
 }
 
@@ -240,12 +241,27 @@ mod tests {
         Expect {
             description: String::new(),
             boards: vec!["all".into()],
+            exclude: vec![],
             exit,
             output: output.iter().map(|s| s.to_string()).collect(),
             absent: absent.iter().map(|s| s.to_string()).collect(),
             timeout: 5,
             isolation: false,
         }
+    }
+
+    #[test]
+    fn exclude_and_isolation_deselect_boards() {
+        let sdk = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let xtensa = Board::load(&sdk.join("bsp/qemu-xtensa-lx106")).unwrap();
+        let rv32 = Board::load(&sdk.join("bsp/qemu-virt-rv32")).unwrap();
+        let mut e = expect(&[], &[], 0);
+        assert!(selects(&e, &xtensa) && selects(&e, &rv32));
+        e.exclude = vec!["qemu-xtensa-lx106".into()];
+        assert!(!selects(&e, &xtensa) && selects(&e, &rv32));
+        e.exclude.clear();
+        e.isolation = true;
+        assert!(!selects(&e, &xtensa) && selects(&e, &rv32));
     }
 
     #[test]

@@ -37,6 +37,8 @@ pub struct FirmwareCargo {
     pub build_std: bool,
     /// `prebuilt` or `debian`, for messages.
     pub kind: &'static str,
+    /// A JSON target specification to build for instead of the board's target name (Xtensa).
+    pub target_spec: Option<PathBuf>,
 }
 
 impl FirmwareCargo {
@@ -54,11 +56,19 @@ impl FirmwareCargo {
 
     /// The extra arguments to build the standard library, if needed.
     pub fn build_std_args(&self) -> Vec<&'static str> {
+        let mut args = vec![];
         if self.build_std {
-            vec!["-Z", "build-std=core,alloc", "-Z", "build-std-features=compiler-builtins-mem"]
-        } else {
-            vec![]
+            args.extend(["-Z", "build-std=core,alloc", "-Z", "build-std-features=compiler-builtins-mem"]);
         }
+        if self.target_spec.is_some() {
+            args.extend(["-Z", "json-target-spec"]);
+        }
+        args
+    }
+
+    /// What to pass to `--target`: the JSON specification if there is one, else `target`.
+    pub fn target_arg<'a>(&'a self, target: &'a str) -> &'a std::ffi::OsStr {
+        self.target_spec.as_deref().map(Path::as_os_str).unwrap_or(target.as_ref())
     }
 }
 
@@ -97,7 +107,7 @@ fn rustc_minor(version: &str) -> Option<u32> {
     version.split_whitespace().nth(1)?.split('.').nth(1)?.parse().ok()
 }
 
-fn debian_ready() -> bool {
+pub(crate) fn debian_ready() -> bool {
     let version = output(Command::new(DEBIAN_RUSTC).arg("-V")).unwrap_or_default();
     rustc_minor(&version).is_some_and(|m| m >= MIN_RUSTC_MINOR)
         && Path::new(DEBIAN_CARGO).exists()
@@ -105,18 +115,26 @@ fn debian_ready() -> bool {
         && which("rust-lld").is_some()
 }
 
-fn debian_cargo() -> FirmwareCargo {
+pub(crate) fn debian_cargo() -> FirmwareCargo {
     FirmwareCargo {
         program: DEBIAN_CARGO.into(),
         envs: vec![("RUSTC".into(), DEBIAN_RUSTC.into()), ("RUSTC_BOOTSTRAP".into(), "1".into())],
         remove_envs: vec!["RUSTUP_TOOLCHAIN".into(), "RUSTC_WRAPPER".into()],
         build_std: true,
         kind: "debian",
+        target_spec: None,
     }
 }
 
 fn prebuilt_cargo() -> FirmwareCargo {
-    FirmwareCargo { program: host_cargo().into(), envs: vec![], remove_envs: vec![], build_std: false, kind: "prebuilt" }
+    FirmwareCargo {
+        program: host_cargo().into(),
+        envs: vec![],
+        remove_envs: vec![],
+        build_std: false,
+        kind: "prebuilt",
+        target_spec: None,
+    }
 }
 
 /// Finds `name` on PATH.
@@ -151,6 +169,12 @@ pub fn ensure_target(target: &str, log: &mut dyn FnMut(&str)) -> Result<Firmware
             }
         }
     }
+    ensure_debian(log)?;
+    Ok(debian_cargo())
+}
+
+/// Installs Debian's Rust (with standard library sources) if it is not there.
+pub fn ensure_debian(log: &mut dyn FnMut(&str)) -> Result<()> {
     if !debian_ready() {
         log("installing Debian's Rust toolchain (rustc-web 1.96, std sources, rust-lld)");
         apt_install(DEBIAN_RUST, &[])?;
@@ -158,7 +182,7 @@ pub fn ensure_target(target: &str, log: &mut dyn FnMut(&str)) -> Result<Firmware
             bail!("Debian's Rust was installed but is not usable: need {DEBIAN_RUSTC} >= 1.{MIN_RUSTC_MINOR}, {DEBIAN_RUST_SRC} and rust-lld on PATH");
         }
     }
-    Ok(debian_cargo())
+    Ok(())
 }
 
 /// The QEMU package that provides `binary`.
@@ -187,14 +211,14 @@ pub fn ensure_qemu(board: &Board, log: &mut dyn FnMut(&str)) -> Result<()> {
 
 /// Everything a board needs to build and, for QEMU boards, to run.
 pub fn ensure_board(board: &Board, log: &mut dyn FnMut(&str)) -> Result<FirmwareCargo> {
-    let cargo = ensure_target(board.target(), log)?;
+    let cargo = if crate::xtensa::is_xtensa(board) { crate::xtensa::ensure(board, log)? } else { ensure_target(board.target(), log)? };
     ensure_qemu(board, log)?;
     Ok(cargo)
 }
 
 /// Installs Debian packages (running `apt-get update` first), removing `remove` in the same
 /// transaction. Uses `sudo -n` when not root.
-fn apt_install(packages: &[&str], remove: &[&str]) -> Result<()> {
+pub(crate) fn apt_install(packages: &[&str], remove: &[&str]) -> Result<()> {
     if which("apt-get").is_none() {
         bail!(
             "missing packages {}; this machine has no apt-get: install them with your package manager",
@@ -249,7 +273,7 @@ pub fn doctor(boards: &[Board]) -> Vec<Check> {
             None
         }
     };
-    let mut targets: Vec<&str> = boards.iter().map(|b| b.target()).collect();
+    let mut targets: Vec<&str> = boards.iter().filter(|b| !crate::xtensa::is_xtensa(b)).map(|b| b.target()).collect();
     targets.sort();
     targets.dedup();
     for t in targets {
@@ -263,6 +287,7 @@ pub fn doctor(boards: &[Board]) -> Vec<Check> {
         };
         checks.push(Check { what: format!("target {t}"), ok, detail });
     }
+    checks.extend(crate::xtensa::doctor(boards, debian));
     let mut emulators: Vec<&str> = boards.iter().filter_map(|b| b.file.qemu.as_ref()).map(|q| q.binary.as_str()).collect();
     emulators.sort();
     emulators.dedup();

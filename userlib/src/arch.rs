@@ -96,3 +96,21 @@ pub fn raw_syscall(n: usize, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] 
     };
     [a0, a1, a2, a3]
 }
+
+/// Makes system call number `n` with `args`; returns the result registers.
+///
+/// Xtensa: no inline assembly upstream, so the `syscall` instruction is in
+/// `asm/xtensa-syscall.S`, which takes the arguments and number in one block and returns the
+/// results in it.
+#[cfg(target_arch = "xtensa")]
+#[inline(always)]
+pub fn raw_syscall(n: usize, args: [usize; ARG_COUNT]) -> [usize; RESULT_COUNT] {
+    extern "C" {
+        fn mote_syscall(block: *mut usize);
+    }
+    let mut block: [usize; ARG_COUNT + 1] = [args[0], args[1], args[2], args[3], args[4], args[5], args[6], n];
+    // SAFETY: `mote_syscall` reads the eight words of `block`, makes the syscall (see above for
+    // what the kernel may touch) and writes the four results back into `block`.
+    unsafe { mote_syscall(block.as_mut_ptr()) };
+    [block[0], block[1], block[2], block[3]]
+}

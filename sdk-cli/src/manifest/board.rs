@@ -37,7 +37,7 @@ pub struct BoardDevice {
 pub struct BoardInfo {
     pub name: String,
     pub description: String,
-    /// Architecture family: `cortex-m` or `riscv`.
+    /// Architecture family: `cortex-m`, `riscv` or `xtensa`.
     pub arch: String,
     pub cpu: String,
     /// Rust target triple.
@@ -134,8 +134,8 @@ impl Board {
                 format!("is \"{}\" but the BSP directory is \"{dir_name}\"; they must match", file.board.name),
             ));
         }
-        if !["cortex-m", "riscv"].contains(&file.board.arch.as_str()) {
-            return Err(field_error(&path, "board.arch", "must be \"cortex-m\" or \"riscv\""));
+        if !["cortex-m", "riscv", "xtensa"].contains(&file.board.arch.as_str()) {
+            return Err(field_error(&path, "board.arch", "must be \"cortex-m\", \"riscv\" or \"xtensa\""));
         }
         if !["qemu", "hardware"].contains(&file.board.status.as_str()) {
             return Err(field_error(&path, "board.status", "must be \"qemu\" or \"hardware\""));

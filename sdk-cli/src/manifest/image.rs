@@ -80,6 +80,9 @@ pub struct Expect {
     /// Boards to run on: names, or `["all"]` for every QEMU board.
     #[serde(default = "all_boards_list")]
     pub boards: Vec<String>,
+    /// Boards not to run on although `boards` selects them (the manifest says why in a comment).
+    #[serde(default)]
+    pub exclude: Vec<String>,
     /// The exit status QEMU must end with.
     pub exit: i32,
     /// Regular expressions that must match lines of the output, in this order.

@@ -21,6 +21,8 @@ const DONE: u32 = 4;
 const KERNEL_RAM: usize = 0x2000_0000;
 #[cfg(target_arch = "riscv32")]
 const KERNEL_RAM: usize = 0x8040_0000;
+#[cfg(target_arch = "xtensa")]
+const KERNEL_RAM: usize = 0x6000_0000;
 
 fn main() {
     let Ok(server) = mote::find("block-server") else { mote::exit(1) };

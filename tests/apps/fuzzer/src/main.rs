@@ -51,6 +51,9 @@ const FOREIGN: [usize; 10] =
 #[cfg(target_arch = "riscv32")]
 const FOREIGN: [usize; 10] =
     [0x0, 0x1000, 0x0010_0000, 0x0200_4000, 0x1000_0000, 0x8000_0000, 0x8000_0100, 0x8040_0000, 0xffff_fffc, 0x8040_0100];
+#[cfg(target_arch = "xtensa")]
+const FOREIGN: [usize; 10] =
+    [0x0, 0x100, 0x3ffe_8000, 0x4000_0000, 0x5000_0000, 0x5000_0100, 0x6000_0000, 0x6000_0100, 0xffff_fffc, 0x9000_0000];
 
 const LENGTHS: [usize; 12] = [0, 1, 3, 4, 8, 32, 256, 257, 4096, 0x7fff_ffff, 0xffff_ffff, 0x1_0000];
 
