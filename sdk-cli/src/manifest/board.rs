@@ -16,6 +16,10 @@ pub struct BoardFile {
     pub kernel: KernelReservation,
     pub protection: Protection,
     pub qemu: Option<Qemu>,
+    /// How a real board is flashed (required with status `hardware`).
+    pub flash: Option<Flash>,
+    /// Where the kernel's log goes (required with status `hardware`).
+    pub console: Option<Console>,
     /// Devices processes may own, by name.
     #[serde(default)]
     pub devices: std::collections::BTreeMap<String, BoardDevice>,
@@ -103,6 +107,36 @@ pub struct Qemu {
     pub args: Vec<String>,
 }
 
+/// `[flash]`: how `cargo mote flash` writes the image to a real board.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flash {
+    /// `probe-rs` (a debug probe over SWD or JTAG) or `espflash` (Espressif's serial bootloader).
+    pub tool: String,
+    /// The chip as the tool names it: a probe-rs target (`nRF52840_xxAA`, `STM32F401RETx`,
+    /// `RP2040`) or an espflash chip (`esp32c3`, `esp8266`).
+    pub chip: String,
+    /// probe-rs only: the wire protocol, `swd` (default) or `jtag`.
+    pub protocol: Option<String>,
+    /// probe-rs only: the probe's clock in kHz.
+    pub speed_khz: Option<u32>,
+}
+
+/// `[console]`: where the kernel's log appears, for `cargo mote monitor`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Console {
+    /// `uart` (a serial port on the host, often the probe's USB bridge), `rtt` (SEGGER RTT through
+    /// the probe) or `semihosting` (QEMU's standard output).
+    pub kind: String,
+    /// The peripheral (`UARTE0`, `USART2`, `UART0`...), informational.
+    pub device: Option<String>,
+    /// `uart` only: the baud rate.
+    pub baud: Option<u32>,
+    /// The pins it uses (`TX P0.06, RX P0.08`), informational.
+    pub pins: Option<String>,
+}
+
 /// A board, loaded from `bsp/<name>/board.toml`.
 #[derive(Debug, Clone)]
 pub struct Board {
@@ -181,7 +215,35 @@ impl Board {
         if file.board.status == "qemu" && file.qemu.is_none() {
             return Err(field_error(&path, "qemu", "a board with status \"qemu\" needs a [qemu] table"));
         }
+        check_flash_and_console(&path, &file)?;
         Ok(Board { file, dir: dir.to_path_buf() })
+    }
+}
+
+/// Checks `[flash]` and `[console]`: both are required on a real board.
+fn check_flash_and_console(path: &Path, file: &BoardFile) -> Result<()> {
+    let hardware = file.board.status == "hardware";
+    match &file.flash {
+        None if hardware => return Err(field_error(path, "flash", "a board with status \"hardware\" needs a [flash] table (tool and chip)")),
+        Some(f) if !["probe-rs", "espflash"].contains(&f.tool.as_str()) => {
+            return Err(field_error(path, "flash.tool", "must be \"probe-rs\" or \"espflash\""));
+        }
+        Some(f) if f.chip.trim().is_empty() => return Err(field_error(path, "flash.chip", "must name the chip")),
+        Some(f) if f.protocol.as_deref().is_some_and(|p| !["swd", "jtag"].contains(&p)) => {
+            return Err(field_error(path, "flash.protocol", "must be \"swd\" or \"jtag\""));
+        }
+        Some(f) if f.tool == "espflash" && (f.protocol.is_some() || f.speed_khz.is_some()) => {
+            return Err(field_error(path, "flash.protocol", "protocol and speed_khz are for probe-rs; espflash talks to the serial bootloader"));
+        }
+        _ => {}
+    }
+    match &file.console {
+        None if hardware => Err(field_error(path, "console", "a board with status \"hardware\" needs a [console] table (kind)")),
+        Some(c) if !["uart", "rtt", "semihosting"].contains(&c.kind.as_str()) => {
+            Err(field_error(path, "console.kind", "must be \"uart\", \"rtt\" or \"semihosting\""))
+        }
+        Some(c) if c.kind == "uart" && c.baud.is_none() => Err(field_error(path, "console.baud", "a uart console needs its baud rate")),
+        _ => Ok(()),
     }
 }
 
@@ -220,7 +282,8 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let good = "[board]\nname = \"myboard\"\ndescription = \"d\"\narch = \"cortex-m\"\ncpu = \"c\"\ntarget = \"t\"\nstatus = \"hardware\"\n\
             [memory]\nflash = { origin = 0, size = \"256K\" }\nram = { origin = 0x20000000, size = \"64K\" }\n\
-            [kernel]\nflash = \"32K\"\nram = \"8K\"\n[protection]\nunit = \"pmsav7\"\nrule = \"power-of-two\"\nmin_region = 32\n";
+            [kernel]\nflash = \"32K\"\nram = \"8K\"\n[protection]\nunit = \"pmsav7\"\nrule = \"power-of-two\"\nmin_region = 32\n\
+            [flash]\ntool = \"probe-rs\"\nchip = \"nRF52840_xxAA\"\n[console]\nkind = \"uart\"\nbaud = 115200\n";
         std::fs::write(dir.join("board.toml"), good).unwrap();
         assert!(Board::load(&dir).is_ok());
         let overlapping = good.replace("0x20000000", "0x1000");
@@ -236,5 +299,14 @@ mod tests {
         let renamed = good.replace("name = \"myboard\"", "name = \"other\"");
         std::fs::write(dir.join("board.toml"), renamed).unwrap();
         assert!(Board::load(&dir).unwrap_err().to_string().contains("field `board.name`"));
+        let no_flash = good.replace("[flash]\ntool = \"probe-rs\"\nchip = \"nRF52840_xxAA\"\n", "");
+        std::fs::write(dir.join("board.toml"), no_flash).unwrap();
+        assert!(Board::load(&dir).unwrap_err().to_string().contains("field `flash`: a board with status \"hardware\" needs"));
+        let bad_tool = good.replace("tool = \"probe-rs\"", "tool = \"openocd\"");
+        std::fs::write(dir.join("board.toml"), bad_tool).unwrap();
+        assert!(Board::load(&dir).unwrap_err().to_string().contains("field `flash.tool`"));
+        let no_baud = good.replace("baud = 115200\n", "");
+        std::fs::write(dir.join("board.toml"), no_baud).unwrap();
+        assert!(Board::load(&dir).unwrap_err().to_string().contains("field `console.baud`"));
     }
 }
