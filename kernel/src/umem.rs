@@ -228,8 +228,24 @@ pub fn initialize_ram(desc: &ProcessDesc) {
     // SAFETY: `desc` passed `ImageDesc::check`: `ram` is the process's own RAM, disjoint from
     // the kernel; `data` lies inside `ram` and `data_load .. + data.size` inside its flash, which
     // does not overlap its RAM. The process is not running.
-    unsafe {
-        ptr::write_bytes(desc.ram.base as *mut u8, 0, desc.ram.size);
-        ptr::copy_nonoverlapping(desc.data_load as *const u8, desc.data.base as *mut u8, desc.data.size);
+    unsafe { ptr::write_bytes(desc.ram.base as *mut u8, 0, desc.ram.size) };
+    // In whole aligned words where the linker script made them so (always), because some flash
+    // is readable no other way (Espressif instruction memory); `memcpy` may use byte loads.
+    let words = if desc.data_load % 4 == 0 && desc.data.base % 4 == 0 { desc.data.size / 4 } else { 0 };
+    for k in 0..words {
+        // SAFETY: as above; `k * 4 + 4 <= data.size`, and both addresses are word-aligned.
+        unsafe {
+            let word = ((desc.data_load + 4 * k) as *const u32).read_volatile();
+            ((desc.data.base + 4 * k) as *mut u32).write_volatile(word);
+        }
     }
+    let done = 4 * words;
+    // SAFETY: as above; the rest of the range, if any.
+    unsafe {
+        ptr::copy_nonoverlapping(
+            (desc.data_load + done) as *const u8,
+            (desc.data.base + done) as *mut u8,
+            desc.data.size - done,
+        )
+    };
 }

@@ -87,7 +87,9 @@ impl Elf {
                 excluded.insert(name.to_string(), section.size());
                 continue;
             }
-            let writable = sh_flags & u64::from(elf::SHF_WRITE) != 0;
+            // `.data` is initialised RAM even when it holds only constant data, which boards
+            // with `memory.rodata = "ram"` copy there, and the linker then marks it read-only.
+            let writable = sh_flags & u64::from(elf::SHF_WRITE) != 0 || name == ".data";
             match (section.kind(), writable) {
                 (SectionKind::UninitializedData | SectionKind::UninitializedTls, _) => sizes.bss += section.size(),
                 (_, true) => sizes.data += section.size(),

@@ -24,6 +24,7 @@
 #![no_std]
 
 mod context;
+pub mod intmatrix;
 pub mod plic;
 mod pmp;
 pub mod semihosting;
@@ -39,7 +40,17 @@ pub use riscv;
 pub struct RiscvArch {
     pmp: pmp::Pmp,
     misa: usize,
-    plic: Option<plic::Plic>,
+    irq: Controller,
+}
+
+/// Where device interrupts come from.
+enum Controller {
+    /// No device interrupts; the machine timer interrupts the hart directly (`mie.MTIE`).
+    None,
+    /// A platform-level interrupt controller (QEMU `virt`, SiFive).
+    Plic(plic::Plic),
+    /// The ESP32-C3's interrupt matrix, which also carries its timer's interrupt.
+    Matrix(intmatrix::InterruptMatrix),
 }
 
 impl RiscvArch {
@@ -48,20 +59,29 @@ impl RiscvArch {
     /// `mstatus.MIE` clear and only wakes from `wfi` on it). Without a PLIC, there are no
     /// device interrupts.
     pub fn new() -> Self {
-        let misa = riscv::register::misa::try_read().map(|m| m.bits()).unwrap_or(0);
         // SAFETY: setting MTIE only lets the machine timer interrupt U-mode (and wake `wfi`);
         // M-mode keeps interrupts globally disabled.
         unsafe { riscv::register::mie::set_mtimer() };
-        Self { pmp: pmp::Pmp::new(), misa, plic: None }
+        Self::with_controller(Controller::None)
     }
 
     /// As [`RiscvArch::new`], with device interrupts through `plic`.
     pub fn with_plic(plic: plic::Plic) -> Self {
-        let mut arch = Self::new();
-        arch.plic = Some(plic);
+        let arch = Self::new();
         // SAFETY: as for MTIE: external interrupts reach the hart in U-mode and wake `wfi`.
         unsafe { riscv::register::mie::set_mext() };
-        arch
+        Self { irq: Controller::Plic(plic), ..arch }
+    }
+
+    /// For the ESP32-C3: every interrupt, the clock's included, comes through its interrupt
+    /// `matrix` (which installs a vectored `mtvec`); the `mie` CSR is not used.
+    pub fn with_interrupt_matrix(matrix: intmatrix::InterruptMatrix) -> Self {
+        Self::with_controller(Controller::Matrix(matrix))
+    }
+
+    fn with_controller(irq: Controller) -> Self {
+        let misa = riscv::register::misa::try_read().map(|m| m.bits()).unwrap_or(0);
+        Self { pmp: pmp::Pmp::new(), misa, irq }
     }
 }
 
@@ -141,6 +161,11 @@ impl Arch for RiscvArch {
     }
 
     fn wait_for_interrupt(&mut self) {
+        if let Controller::Matrix(m) = &self.irq {
+            // Whether the C3 wakes from `wfi` with mstatus.MIE clear is not documented: poll.
+            while !m.pending() {}
+            return;
+        }
         // With mstatus.MIE clear, `wfi` returns once an enabled interrupt is pending (at once if
         // one already is) without taking it: the kernel then checks its deadlines.
         riscv::asm::wfi();
@@ -148,24 +173,34 @@ impl Arch for RiscvArch {
 
     fn take_interrupt(&mut self) -> Option<u32> {
         // The machine timer is not a PLIC source: the kernel checks its deadlines anyway.
-        self.plic.as_mut().and_then(|p| p.claim())
+        match &mut self.irq {
+            Controller::None => None,
+            Controller::Plic(p) => p.claim(),
+            Controller::Matrix(m) => m.claim(),
+        }
     }
 
     fn enable_interrupt(&mut self, irq: u32) {
-        if let Some(p) = self.plic.as_mut() {
-            p.complete_and_enable(irq);
+        match &mut self.irq {
+            Controller::None => {}
+            Controller::Plic(p) => p.complete_and_enable(irq),
+            Controller::Matrix(m) => m.enable(irq),
         }
     }
 
     fn disable_interrupt(&mut self, irq: u32) {
-        if let Some(p) = self.plic.as_mut() {
-            p.disable(irq);
+        match &mut self.irq {
+            Controller::None => {}
+            Controller::Plic(p) => p.disable(irq),
+            Controller::Matrix(m) => m.disable(irq),
         }
     }
 
     fn set_interrupt_priority(&mut self, irq: u32, priority: u8) {
-        if let Some(p) = self.plic.as_mut() {
-            p.set_priority(irq, priority);
+        match &mut self.irq {
+            Controller::None => {}
+            Controller::Plic(p) => p.set_priority(irq, priority),
+            Controller::Matrix(m) => m.set_priority(irq, priority),
         }
     }
 
@@ -176,6 +211,9 @@ impl Arch for RiscvArch {
     }
 
     fn interrupt_pending(&self) -> bool {
+        if let Controller::Matrix(m) = &self.irq {
+            return m.pending();
+        }
         let mip = riscv::register::mip::read().bits();
         let mie = riscv::register::mie::read().bits();
         mip & mie != 0

@@ -1,8 +1,9 @@
 //! Build-script support shared by every board package under `bsp/`.
 //!
 //! `cargo mote build` lays out an image and writes, into the directory named by `MOTE_LAYOUT_DIR`:
-//! `memory.x` (the kernel's flash and RAM) and `layout.rs` (the process table, included by the
-//! board's `main.rs`). A board's `build.rs` is one call:
+//! `memory.x` (the kernel's flash and RAM), `layout.rs` (the process table, included by the
+//! board's `main.rs`) and `mote-rodata-flash.x` / `mote-rodata-ram.x` (where the RISC-V and Xtensa
+//! kernel scripts put constant data). A board's `build.rs` is one call:
 //!
 //! ```ignore
 //! fn main() {
@@ -22,7 +23,7 @@ pub fn use_layout(linker_script: &str) {
         );
     };
     let out = PathBuf::from(env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    for file in ["memory.x", "layout.rs"] {
+    for file in ["memory.x", "layout.rs", "mote-rodata-flash.x", "mote-rodata-ram.x"] {
         let src = dir.join(file);
         println!("cargo:rerun-if-changed={}", src.display());
         fs::copy(&src, out.join(file)).unwrap_or_else(|e| panic!("{}: {e}", src.display()));

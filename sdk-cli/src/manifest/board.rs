@@ -62,6 +62,21 @@ pub struct MemoryRange {
 pub struct BoardMemory {
     pub flash: MemoryRange,
     pub ram: MemoryRange,
+    /// Where constant data (`.rodata`) goes; `ram` where the flash is word-addressed instruction
+    /// memory that byte loads cannot read (Espressif chips).
+    #[serde(default)]
+    pub rodata: RodataPlace,
+}
+
+/// Where constant data is placed, in the kernel and in every process.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RodataPlace {
+    /// In flash, read in place (the default).
+    #[default]
+    Flash,
+    /// Copied from flash to RAM with `.data`, because loads from flash must be whole aligned words.
+    Ram,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -293,6 +308,9 @@ mod tests {
         let too_big = good.replace("flash = \"32K\"", "flash = \"256K\"");
         std::fs::write(dir.join("board.toml"), too_big).unwrap();
         assert!(Board::load(&dir).unwrap_err().to_string().contains("field `kernel.flash`"));
+        let rodata = good.replace("size = \"64K\" }\n", "size = \"64K\" }\nrodata = \"rom\"\n");
+        std::fs::write(dir.join("board.toml"), rodata).unwrap();
+        assert!(Board::load(&dir).unwrap_err().to_string().contains("field `memory.rodata`"));
         let bad_rule = good.replace("power-of-two", "any");
         std::fs::write(dir.join("board.toml"), bad_rule).unwrap();
         assert!(Board::load(&dir).unwrap_err().to_string().contains("field `protection.rule`"));
