@@ -122,6 +122,14 @@ impl Arch for XtensaArch {
     }
 }
 
+/// Stops the core for good, sleeping between interrupts: the exit of a real board, where nothing
+/// takes an exit status (the kernel has logged it).
+pub fn halt(_status: mote_hal::ExitStatus) -> ! {
+    loop {
+        sregs::wait();
+    }
+}
+
 /// Names the board's kernel entry function, `fn() -> !`: `mote_arch_xtensa::entry!(main);`.
 #[macro_export]
 macro_rules! entry {

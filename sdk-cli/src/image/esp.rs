@@ -11,7 +11,14 @@
 //!       SHA-256 of everything before                                      ESP32 family only
 //! ```
 //!
-//! The ESP8266 uses the first, shorter form (no extended header, no hash).
+//! The ESP8266 uses the first, shorter form (no extended header, no hash). Its code may also run
+//! from flash through the cache (irom0, the first MiB of flash at `0x4020_0000`): such segments
+//! are not loaded by the ROM but stored raw at their flash offset, after the loaded image:
+//!
+//! ```text
+//!   flash 0x0      [ image: header, RAM segments, checksum ] 0xff ...
+//!   flash 0x10000  [ bytes for 0x4021_0000 ... ]              (offset = address - 0x4020_0000)
+//! ```
 
 use std::path::Path;
 
@@ -33,6 +40,21 @@ const FREQ_40M: u8 = 0;
 const WP_PIN_DISABLED: u8 = 0xee;
 /// Segments closer than this are joined, the gap filled with zeros, to save segment headers.
 const JOIN_GAP: u64 = 16;
+/// The ESP8266's irom0 window: flash offset 0 and up, read through the cache.
+const ESP8266_IROM: Window = Window { base: 0x4020_0000, size: 0x10_0000 };
+
+/// An address range, `[base, base + size)`.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    base: u64,
+    size: u64,
+}
+
+impl Window {
+    fn holds(&self, address: u64, len: u64) -> bool {
+        address >= self.base && address + len <= self.base + self.size
+    }
+}
 
 /// The chips `cargo mote build` writes images for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -64,25 +86,66 @@ impl Chip {
             Chip::Esp8266 => 4,
         }
     }
+
+    /// The RAM the boot ROM may load segments into: instruction and data RAM, short of the ROM's
+    /// own data (ESP32-C3 from `0x3fcd_c710`, its instruction-bus alias from `0x403d_c710`).
+    fn loadable(self) -> &'static [Window] {
+        match self {
+            Chip::Esp32c3 => &[
+                Window { base: 0x4037_c000, size: 0x403d_c710 - 0x4037_c000 },
+                Window { base: 0x3fc8_0000, size: 0x3fcd_c710 - 0x3fc8_0000 },
+            ],
+            Chip::Esp8266 => &[Window { base: 0x4010_0000, size: 0x8000 }, Window { base: 0x3ffe_8000, size: 0x14000 }],
+        }
+    }
+
+    /// Where the chip reads code from flash in place, if Mote uses that.
+    fn mapped(self) -> Option<Window> {
+        match self {
+            Chip::Esp32c3 => None,
+            Chip::Esp8266 => Some(ESP8266_IROM),
+        }
+    }
 }
 
 /// Writes the flashable image of `segments` (entered at `entry`) for `board` to `path`.
 pub fn write(path: &Path, board: &Board, chip: Chip, entry: u64, segments: &[Segment]) -> Result<()> {
-    let m = &board.file.memory;
-    let spans = [(m.flash.origin, m.flash.size.0), (m.ram.origin, m.ram.size.0)];
+    let bytes = flash_contents(chip, entry, segments)
+        .with_context(|| format!("writing the flash image for {}", board.dir.join("board.toml").display()))?;
+    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// The bytes to write at flash offset 0: the image of the segments the ROM loads, then those it
+/// maps, each at its flash offset.
+fn flash_contents(chip: Chip, entry: u64, segments: &[Segment]) -> Result<Vec<u8>> {
+    let mut loaded = Vec::new();
+    let mut mapped = Vec::new();
     for s in segments {
-        let end = s.address + s.bytes.len() as u64;
-        if !spans.iter().any(|&(base, size)| s.address >= base && end <= base + size) {
+        let len = s.bytes.len() as u64;
+        if chip.mapped().is_some_and(|w| w.holds(s.address, len)) {
+            mapped.push(s);
+        } else if chip.loadable().iter().any(|w| w.holds(s.address, len)) {
+            loaded.push(s.clone());
+        } else {
             bail!(
-                "{}: segment at {:#010x}..{end:#010x} lies outside memory.flash and memory.ram of {}: the boot ROM loads only RAM",
+                "{}: segment at {:#010x}..{:#010x} is in no memory the {chip:?} boot ROM loads (or maps)",
                 s.origin,
                 s.address,
-                board.dir.join("board.toml").display()
+                s.address + len
             );
         }
     }
-    let bytes = encode(chip, entry, segments)?;
-    std::fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
+    let mut out = encode(chip, entry, &loaded)?;
+    mapped.sort_by_key(|s| s.address);
+    for s in mapped {
+        let offset = (s.address - chip.mapped().map_or(0, |w| w.base)) as usize;
+        if offset < out.len() {
+            bail!("{}: segment at {:#010x} lies at flash offset {offset:#x}, inside the {}-byte loaded image before it", s.origin, s.address, out.len());
+        }
+        out.resize(offset, 0xff);
+        out.extend_from_slice(&s.bytes);
+    }
+    Ok(out)
 }
 
 /// Joins segments that touch or nearly touch, in address order, each padded to whole words.
@@ -196,6 +259,23 @@ mod tests {
         let (entry, segments) = parse(&image, false);
         assert_eq!(entry, 0x4010_0004);
         assert_eq!(segments, vec![(0x4010_0000, vec![9; 12])]);
+    }
+
+    #[test]
+    fn esp8266_flash_segments_are_stored_at_their_offset_and_others_refused() {
+        let segs = [seg(0x4010_0000, &[7; 8]), seg(0x4021_0000, &[1, 2, 3, 4])];
+        let out = flash_contents(Chip::Esp8266, 0x4010_0008, &segs).unwrap();
+        assert_eq!(out.len(), 0x10004);
+        assert_eq!(&out[0x10000..], &[1, 2, 3, 4]);
+        assert_eq!(out[0x20], 0xff, "erased flash between the image and the mapped code");
+        let (_, loaded) = parse(&out[..32], false);
+        assert_eq!(loaded, vec![(0x4010_0000, vec![7; 8])]);
+        let e = flash_contents(Chip::Esp8266, 0, &[seg(0x6000_0000, &[0; 4])]).unwrap_err().to_string();
+        assert!(e.contains("test.elf: segment at 0x60000000..0x60000004 is in no memory"), "{e}");
+        let e = flash_contents(Chip::Esp32c3, 0, &[seg(0x3fcd_c700, &[0; 32])]).unwrap_err().to_string();
+        assert!(e.contains("in no memory the Esp32c3 boot ROM loads"), "{e}");
+        let e = flash_contents(Chip::Esp8266, 0, &[seg(0x4010_0000, &[0; 64]), seg(0x4020_0010, &[0; 4])]).unwrap_err();
+        assert!(e.to_string().contains("inside the"), "{e}");
     }
 
     #[test]
