@@ -110,7 +110,7 @@ impl UserRead {
         if n > 0 {
             // SAFETY: `[addr, addr + len)` was validated as readable process memory, disjoint
             // from kernel memory (module comment); `out` is a kernel buffer of at least `n` bytes.
-            unsafe { ptr::copy_nonoverlapping(self.addr as *const u8, out.as_mut_ptr(), n) };
+            unsafe { read_process(self.addr, out.as_mut_ptr(), n) };
         }
         n
     }
@@ -122,10 +122,50 @@ impl UserRead {
         if n > 0 {
             // SAFETY: the source was validated readable and the destination writable; they
             // belong to different processes, whose regions `ImageDesc::check` proved disjoint.
-            // `ptr::copy` is used anyway so that even an overlap could not be undefined behaviour.
-            unsafe { ptr::copy(self.addr as *const u8, dst.addr as *mut u8, n) };
+            // On the host `ptr::copy` is used anyway, so that even an overlap could not be
+            // undefined behaviour; on a device the source may be word-only memory.
+            unsafe {
+                if cfg!(target_os = "none") {
+                    read_process(self.addr, dst.addr as *mut u8, n)
+                } else {
+                    ptr::copy(self.addr as *const u8, dst.addr as *mut u8, n)
+                }
+            };
         }
         n
+    }
+}
+
+/// Copies `n` bytes of process memory at `src` to `dst`.
+///
+/// On a device (`target_os = "none"`) it loads only aligned words, each holding bytes of the
+/// range: a process may pass a pointer into its flash, and on Espressif chips flash (and
+/// instruction RAM) answers nothing but aligned 32-bit loads. Such a word never leaves the
+/// process's region, whose base and size are multiples of 4 on every board (`min_region` is at
+/// least 4). On the host, where the tests' process memory has no such alignment, it copies bytes.
+///
+/// # Safety
+///
+/// `[src, src + n)` must be validated, readable process memory and `dst` valid for `n` bytes of
+/// writes, not overlapping it.
+unsafe fn read_process(src: usize, dst: *mut u8, n: usize) {
+    if !cfg!(target_os = "none") {
+        // SAFETY: as the caller promises.
+        unsafe { ptr::copy_nonoverlapping(src as *const u8, dst, n) };
+        return;
+    }
+    let mut done = 0;
+    while done < n {
+        let at = src + done;
+        // SAFETY: the aligned word holding byte `at` lies in the same region (see above).
+        let word = unsafe { ((at & !3) as *const u32).read_volatile() }.to_ne_bytes();
+        let first = at & 3;
+        let take = (4 - first).min(n - done);
+        for k in 0..take {
+            // SAFETY: `done + k < n`, inside `dst` as the caller promises.
+            unsafe { dst.add(done + k).write(word[first + k]) };
+        }
+        done += take;
     }
 }
 
