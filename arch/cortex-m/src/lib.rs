@@ -118,6 +118,17 @@ impl CortexM {
     }
 }
 
+/// Stops a real board for good (its `Board::exit`, after it has logged the status): masks
+/// interrupts and sleeps in `wfi` forever. A debugger can still attach and read the core's
+/// state; a reset starts the system again. (Semihosting's `bkpt` is for emulators and debuggers:
+/// without a debugger attached it would raise a HardFault instead.)
+pub fn park() -> ! {
+    cortex_m::interrupt::disable();
+    loop {
+        cortex_m::asm::wfi();
+    }
+}
+
 impl Arch for CortexM {
     type Context = CortexMContext;
 
