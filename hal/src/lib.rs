@@ -16,6 +16,7 @@
 pub mod arch;
 pub mod board;
 pub mod clock;
+pub mod counter_clock;
 pub mod memory;
 pub mod mmio;
 pub mod trap;
@@ -23,6 +24,7 @@ pub mod trap;
 pub use arch::{Arch, ProtectionInfo, UserContext, MAX_PROCESS_REGIONS};
 pub use board::{Board, ExitStatus, SimpleBoard};
 pub use clock::Clock;
+pub use counter_clock::{Compare, CompareCounter, CounterClock};
 pub use memory::{Access, Region, RegionError};
 pub use mmio::Mmio;
 pub use trap::{Fault, FaultKind, Trap};

@@ -6,6 +6,7 @@
 //! first at the layout of the previous build (usually final at once), otherwise at a provisional
 //! layout that gives each process all the free memory. The result depends only on the sources.
 
+mod check;
 mod esp;
 
 use std::fmt::Write as _;
@@ -190,6 +191,12 @@ pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool)
     for p in &processes {
         segments.extend(Elf::read(&p.elf)?.segments()?);
     }
+    let vector_table = match board.file.board.arch.as_str() {
+        "cortex-m" => Some(Elf::symbol(&kernel.symbols()?, "__vector_table", &kernel_elf)?),
+        _ => None,
+    };
+    check::check_image(board, &segments, kernel.entry()?, vector_table)
+        .with_context(|| format!("the image for {} would not start", board.name()))?;
     let (machine, flags) = kernel.machine_and_flags()?;
     let image_elf = dir.join("image.elf");
     elf::write_image(&image_elf, machine, flags, kernel.entry()?, &segments)?;

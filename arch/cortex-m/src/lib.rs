@@ -1,5 +1,5 @@
-//! Cortex-M support for Mote: ARMv7-M, ARMv8-M Mainline, and ARMv6-M (without memory
-//! protection), all with the same model.
+//! Cortex-M support for Mote: ARMv7-M, ARMv8-M Mainline, and ARMv6-M (with the Cortex-M0+'s
+//! optional MPU, or without memory protection), all with the same model.
 //!
 //! # Execution model
 //!
@@ -48,9 +48,13 @@
 //!
 //! Built for `thumbv6m-none-eabi`, `build.rs` sets `cfg(armv6m)`: `switch_to_user` uses Thumb-1
 //! instructions only (same context layout), HardFault is the only fault handler and faults are
-//! not classified (no fault status registers), and the MPU is not used. A Cortex-M0 has no
-//! unprivileged mode either: processes run privileged and unprotected, and the boot banner says
-//! `isolation unavailable`.
+//! not classified (no fault status registers). A Cortex-M0+ with an MPU (the RP2040's: 8
+//! regions) isolates processes as ARMv7-M does, with regions of at least 256 bytes; a process that
+//! touches memory outside them takes a HardFault, reported as `hard fault`. A Cortex-M0 has neither
+//! an MPU nor unprivileged mode: processes run privileged and unprotected, and the boot banner
+//! says `isolation unavailable`. Those two paths were checked differently: the Cortex-M0 path runs
+//! the test suite in QEMU (`qemu-microbit`); QEMU 7.2 models no Cortex-M0+ with an MPU, so the
+//! ARMv6-M MPU path is built (`rpi-pico`) but not yet run.
 
 #![no_std]
 
@@ -68,7 +72,9 @@ mod stack_limit;
 mod switch;
 
 use cortex_m::peripheral::{MPU, SCB};
-use mote_hal::{Access, Arch, ProtectionInfo, Region, RegionError, Trap};
+use mote_abi::LogLevel;
+use mote_hal::embedded_io;
+use mote_hal::{Access, Arch, ExitStatus, ProtectionInfo, Region, RegionError, Trap};
 
 pub use context::CortexMContext;
 pub use cortex_m;
@@ -115,6 +121,25 @@ impl CortexM {
         // SAFETY: CPUID is a read-only identification register, always accessible when privileged.
         let cpuid = unsafe { (*cortex_m::peripheral::CPUID::PTR).base.read() };
         Self { mpu: mpu::Mpu::new(mpu), scb, part_number: (cpuid >> 4) & 0xfff }
+    }
+}
+
+/// Stops a real board for good, as its `Board::exit`: logs `status` on `console` as a kernel
+/// record, waits until the line has left, and parks the core ([`park`]).
+pub fn stop<W: embedded_io::Write>(mut console: W, status: ExitStatus) -> ! {
+    let tag = LogLevel::Info.tag();
+    let _ = write!(console, "[{tag} kernel] stopped with status {}; parked until reset\n", status.code());
+    let _ = console.flush();
+    park()
+}
+
+/// Parks the core for good: masks interrupts and sleeps in `wfi` forever. A debugger can still
+/// attach and read the core's state; a reset starts the system again. (Semihosting's `bkpt` is
+/// for emulators and debuggers: without a debugger attached it would raise a HardFault instead.)
+pub fn park() -> ! {
+    cortex_m::interrupt::disable();
+    loop {
+        cortex_m::asm::wfi();
     }
 }
 

@@ -1,14 +1,16 @@
-//! The ARMv7-M memory-protection unit (PMSAv7).
+//! The ARMv7-M memory-protection unit (PMSAv7), and its ARMv6-M subset (PMSAv6, the optional MPU
+//! of a Cortex-M0+ such as the RP2040's).
 //!
 //! The MPU runs with `PRIVDEFENA`: the kernel (privileged) sees the default memory map, while a
 //! process (unprivileged) may touch only the enabled regions, which [`Mpu::load`] sets to exactly
-//! its own flash (read, execute) and RAM (read, write, never execute). PMSAv7 regions are a power
-//! of two in size, at least 32 bytes, and aligned to their size; the build lays processes out
-//! accordingly and [`Mpu::check_region`] verifies it.
+//! its own flash (read, execute) and RAM (read, write, never execute). Regions are a power of two
+//! in size, aligned to their size, and at least 32 bytes (PMSAv7) or 256 bytes (ARMv6-M); the
+//! build lays processes out accordingly (`min_region` in `board.toml`) and [`Mpu::check_region`]
+//! verifies it. The ARMv6-M MPU has the same registers but fewer attributes: `TEX` must be 0.
 //!
-//! Without a usable MPU (fewer than 2 regions, or any ARMv6-M core: the optional MPU of a
-//! Cortex-M0+ is not driven yet), processes run unprotected: [`Mpu::check_region`] accepts any
-//! region and [`Mpu::load`] does nothing.
+//! Without an MPU (fewer than 2 regions: a Cortex-M0, or a Cortex-M0+ built without one),
+//! processes run unprotected: [`Mpu::check_region`] accepts any region and [`Mpu::load`] does
+//! nothing.
 
 use cortex_m::peripheral::MPU;
 use mote_hal::{Access, ProtectionInfo, Region, RegionError, MAX_PROCESS_REGIONS};
@@ -24,11 +26,17 @@ const AP_READ_ONLY: u32 = 0b110 << 24;
 /// Shareable device memory (TEX=000, C=0, B=1, S=1): device registers.
 const ATTR_DEVICE: u32 = (1 << 18) | (1 << 16);
 /// Normal memory, write-back, write-allocate (TEX=001, C=1, B=1).
+#[cfg(not(armv6m))]
 const ATTR_NORMAL: u32 = (0b001 << 19) | (1 << 17) | (1 << 16);
+/// Normal memory, write-back (TEX=000, C=1, B=1): ARMv6-M has no `TEX` encodings.
+#[cfg(armv6m)]
+const ATTR_NORMAL: u32 = (1 << 17) | (1 << 16);
 /// Regions Mote programs per process (flash and RAM).
 const PROCESS_REGIONS: u32 = 2;
-/// Whether Mote drives the MPU of this architecture (not yet on ARMv6-M).
-const SUPPORTED: bool = cfg!(not(armv6m));
+/// The smallest region: 32 bytes on PMSAv7, 256 on ARMv6-M.
+const MIN_REGION: usize = if cfg!(armv6m) { 256 } else { 32 };
+/// What the boot banner calls the unit.
+const NAME: &str = if cfg!(armv6m) { "ARMv6-M MPU" } else { "ARMv7-M MPU" };
 
 /// The MPU, if the core has one.
 pub struct Mpu {
@@ -44,7 +52,7 @@ impl Mpu {
     /// MPU_TYPE reads as zero on a core without an MPU.
     pub fn new(mpu: MPU) -> Self {
         let regions = (mpu._type.read() >> 8) & 0xff;
-        let enabled = SUPPORTED && regions >= PROCESS_REGIONS;
+        let enabled = regions >= PROCESS_REGIONS;
         if enabled {
             for r in 0..regions {
                 // SAFETY: MPU registers are written only here and in `load`, in privileged mode,
@@ -65,21 +73,16 @@ impl Mpu {
 
     /// What the boot banner says about it.
     pub fn info(&self) -> ProtectionInfo {
-        let name = if self.enabled {
-            "ARMv7-M MPU"
-        } else if self.regions >= PROCESS_REGIONS {
-            "ARMv6-M MPU (unused)"
-        } else {
-            "no MPU"
-        };
+        let name = if self.enabled { NAME } else { "no MPU" };
         ProtectionInfo { name, isolates: self.enabled, regions: self.regions as usize }
     }
 
-    /// Whether the MPU can express `region`: with PMSAv7, a power of two of at least 32 bytes,
-    /// aligned to its size. Without an MPU in use, any region that does not wrap.
+    /// Whether the MPU can express `region`: a power of two of at least 32 bytes (256 on
+    /// ARMv6-M), aligned to its size. Without an MPU in use, any region that does not wrap.
     pub fn check_region(&self, region: Region) -> Result<(), RegionError> {
         Region::new(region.base, region.size)?;
-        let ok = !self.enabled || (region.size >= 32 && region.size.is_power_of_two() && region.base % region.size == 0);
+        let ok = !self.enabled
+            || (region.size >= MIN_REGION && region.size.is_power_of_two() && region.base % region.size == 0);
         if ok {
             Ok(())
         } else {

@@ -5,7 +5,7 @@
 #![no_main]
 
 use mote_arch_cortex_m::{cortex_m, cortex_m_rt::entry, semihosting, CortexM};
-use mote_driver_nrf51_timer::Nrf51Clock;
+use mote_driver_nrf_timer::{NrfClock, NrfTimer};
 use mote_driver_nrf51_uart::Nrf51Uart;
 use mote_hal::{Mmio, SimpleBoard};
 use mote_kernel::Kernel;
@@ -31,10 +31,10 @@ fn uart0() -> Nrf51Uart {
     Nrf51Uart::new(regs, UART_TX_PIN, Nrf51Uart::BAUD_115200)
 }
 
-fn clock() -> Nrf51Clock {
+fn clock() -> NrfClock {
     // SAFETY: TIMER0's register block in the nRF51 memory map, used only by the clock.
-    let regs = unsafe { Mmio::new(TIMER0.0, Nrf51Clock::REGISTERS_LEN) };
-    Nrf51Clock::new(regs, TIMER0.1, TIMER_PRESCALER)
+    let regs = unsafe { Mmio::new(TIMER0.0, NrfTimer::REGISTERS_LEN) };
+    NrfTimer::clock(regs, TIMER0.1, TIMER_PRESCALER)
 }
 
 
