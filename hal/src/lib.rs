@@ -20,7 +20,7 @@ pub mod memory;
 pub mod mmio;
 pub mod trap;
 
-pub use arch::{Arch, ProtectionInfo, UserContext, MAX_PROCESS_REGIONS};
+pub use arch::{Arch, InterruptController, MemoryProtection, ProtectionInfo, UserContext, MAX_PROCESS_REGIONS};
 pub use board::{Board, ExitStatus, SimpleBoard};
 pub use clock::Clock;
 pub use memory::{Access, Region, RegionError};
