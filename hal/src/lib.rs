@@ -18,6 +18,7 @@ pub mod board;
 pub mod clock;
 pub mod memory;
 pub mod mmio;
+pub mod pins;
 pub mod trap;
 
 pub use arch::{Arch, InterruptController, MemoryProtection, ProtectionInfo, UserContext, MAX_PROCESS_REGIONS};
@@ -25,5 +26,6 @@ pub use board::{Board, ExitStatus, SimpleBoard};
 pub use clock::Clock;
 pub use memory::{Access, Region, RegionError};
 pub use mmio::Mmio;
+pub use pins::{PinClaims, PinError};
 pub use trap::{Fault, FaultKind, Trap};
 pub use embedded_io;
