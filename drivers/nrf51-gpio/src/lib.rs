@@ -1,21 +1,20 @@
 //! The Nordic nRF51 GPIO port: 32 pins, each an input or an output.
 //!
 //! [`Nrf51Gpio`] takes the port's registers and hands out each pin once, as an [`Output`] or an
-//! [`Input`] that implement the `embedded-hal` 1.0 digital traits. So any driver crate generic
-//! over [`OutputPin`] or [`InputPin`] drives them as they are, in the kernel or in a process that
-//! owns the port (`[[device]]` in its `process.toml`, see `mote::device`).
+//! [`Input`]: the `embedded-hal` 1.0 digital pins of `mote_hal::pins`. So any driver crate
+//! generic over `OutputPin` or `InputPin` drives them as they are, in the kernel or in a process
+//! that owns the port (`[[device]]` in its `process.toml`, see `mote::device`).
 //!
-//! An output keeps its input buffer connected, so [`InputPin::is_high`] on an output reads the
-//! level on the pin, not the level asked for ([`StatefulOutputPin::is_set_high`]).
+//! An output keeps its input buffer connected, so `InputPin::is_high` on an output reads the level
+//! on the pin (`IN`), not the level asked for (`StatefulOutputPin::is_set_high`, `OUT`).
 
 #![no_std]
 #![forbid(unsafe_code)]
 
 use core::cell::RefCell;
-use core::convert::Infallible;
 
-use embedded_hal::digital::{ErrorType, InputPin, OutputPin, PinState, StatefulOutputPin};
-use mote_hal::{Mmio, PinClaims};
+use embedded_hal::digital::PinState;
+use mote_hal::{Mmio, PinBank, PinClaims};
 pub use mote_hal::PinError;
 
 const OUT: usize = 0x504;
@@ -34,6 +33,12 @@ const CNF_PULL_DOWN: u32 = 1 << 2;
 
 /// Pins of the port.
 pub const PINS: u8 = 32;
+
+/// A pin driven by the port (`OutputPin`, `StatefulOutputPin`, and `InputPin` for the level on
+/// the pin).
+pub type Output<'a> = mote_hal::pins::Output<'a, Nrf51Gpio>;
+/// A pin read by the port (`InputPin`).
+pub type Input<'a> = mote_hal::pins::Input<'a, Nrf51Gpio>;
 
 /// A pull resistor for an input.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -68,10 +73,9 @@ impl Nrf51Gpio {
     /// Pin `pin` as an output, starting at `initial`.
     pub fn output(&self, pin: u8, initial: PinState) -> Result<Output<'_>, PinError> {
         self.claims.take(pin, PINS, 0)?;
-        let out = Output { gpio: self, mask: 1 << pin };
-        out.drive(initial);
+        self.drive(1 << pin, initial == PinState::High);
         self.configure(pin, CNF_OUTPUT);
-        Ok(out)
+        Ok(Output::new(self, pin))
     }
 
     /// Pin `pin` as an input, with `pull`.
@@ -83,81 +87,21 @@ impl Nrf51Gpio {
             Pull::Down => CNF_PULL_DOWN,
         };
         self.configure(pin, CNF_INPUT | pull);
-        Ok(Input { gpio: self, mask: 1 << pin })
-    }
-
-    fn read(&self, offset: usize, mask: u32) -> bool {
-        self.regs.borrow().read32(offset) & mask != 0
+        Ok(Input::new(self, pin))
     }
 }
 
-/// A pin driven by this chip. `embedded-hal`: [`OutputPin`], [`StatefulOutputPin`], and
-/// [`InputPin`] for the level actually on the pin.
-pub struct Output<'a> {
-    gpio: &'a Nrf51Gpio,
-    mask: u32,
-}
-
-impl Output<'_> {
-    fn drive(&self, state: PinState) {
+impl PinBank for Nrf51Gpio {
+    fn drive(&self, mask: u32, high: bool) {
         // OUTSET and OUTCLR change only the pins whose bits are set: no read-modify-write.
-        let offset = if state == PinState::High { OUTSET } else { OUTCLR };
-        self.gpio.regs.borrow_mut().write32(offset, self.mask);
-    }
-}
-
-impl ErrorType for Output<'_> {
-    type Error = Infallible;
-}
-
-impl OutputPin for Output<'_> {
-    fn set_low(&mut self) -> Result<(), Infallible> {
-        self.drive(PinState::Low);
-        Ok(())
+        self.regs.borrow_mut().write32(if high { OUTSET } else { OUTCLR }, mask);
     }
 
-    fn set_high(&mut self) -> Result<(), Infallible> {
-        self.drive(PinState::High);
-        Ok(())
-    }
-}
-
-impl StatefulOutputPin for Output<'_> {
-    fn is_set_high(&mut self) -> Result<bool, Infallible> {
-        Ok(self.gpio.read(OUT, self.mask))
+    fn driven(&self) -> u32 {
+        self.regs.borrow().read32(OUT)
     }
 
-    fn is_set_low(&mut self) -> Result<bool, Infallible> {
-        Ok(!self.gpio.read(OUT, self.mask))
-    }
-}
-
-impl InputPin for Output<'_> {
-    fn is_high(&mut self) -> Result<bool, Infallible> {
-        Ok(self.gpio.read(IN, self.mask))
-    }
-
-    fn is_low(&mut self) -> Result<bool, Infallible> {
-        Ok(!self.gpio.read(IN, self.mask))
-    }
-}
-
-/// A pin read by this chip. `embedded-hal`: [`InputPin`].
-pub struct Input<'a> {
-    gpio: &'a Nrf51Gpio,
-    mask: u32,
-}
-
-impl ErrorType for Input<'_> {
-    type Error = Infallible;
-}
-
-impl InputPin for Input<'_> {
-    fn is_high(&mut self) -> Result<bool, Infallible> {
-        Ok(self.gpio.read(IN, self.mask))
-    }
-
-    fn is_low(&mut self) -> Result<bool, Infallible> {
-        Ok(!self.gpio.read(IN, self.mask))
+    fn levels(&self) -> u32 {
+        self.regs.borrow().read32(IN)
     }
 }

@@ -1,6 +1,7 @@
 //! Drives an 8-bit parallel display bus (data on pins 0..=7, D/C on pin 8, WR on pin 9) with
-//! `display-interface-parallel-gpio` from crates.io, over the GPIO port this process owns: the
-//! crate gets the driver's pins as they are, with no glue. After each transfer the process reads
+//! `display-interface-parallel-gpio` from crates.io, over the GPIO port this process owns (the
+//! micro:bit's nRF51 port, or the FE310's GPIO controller on the HiFive1): the crate gets the
+//! driver's pins as they are, with no glue. After each transfer the process reads
 //! the pins back through `InputPin` (the level on the pin, not the level asked for), so a pin the
 //! crate drove wrong, or a driver that set the wrong bit, changes what it logs.
 
@@ -10,7 +11,11 @@
 use display_interface_parallel_gpio::{DataFormat, Generic8BitBus, PGPIO8BitInterface, WriteOnlyDataCommand};
 use embedded_hal::digital::{InputPin, PinState, StatefulOutputPin};
 use mote::device::Device;
-use mote_driver_nrf51_gpio::{Nrf51Gpio, Output};
+// The board's GPIO driver: both have `new(Mmio)` and `output(pin, PinState)`.
+#[cfg(target_arch = "arm")]
+use mote_driver_nrf51_gpio::{Nrf51Gpio as Gpio, Output};
+#[cfg(target_arch = "riscv32")]
+use mote_driver_sifive_gpio::{Output, SifiveGpio as Gpio};
 
 mote::entry!(main);
 
@@ -27,7 +32,7 @@ fn main() {
     if Device::claim("gpio").is_ok() {
         fail(2, format_args!("the gpio port was handed out twice"));
     }
-    let gpio = Nrf51Gpio::new(device.into_mmio());
+    let gpio = Gpio::new(device.into_mmio());
     let pin = |n| gpio.output(n, PinState::Low).unwrap_or_else(|_| fail(3, format_args!("pin {n} unavailable")));
     let bus = Generic8BitBus::new((pin(0), pin(1), pin(2), pin(3), pin(4), pin(5), pin(6), pin(7)));
     // WR strobes low to write; it rests high.
