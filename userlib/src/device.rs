@@ -10,7 +10,7 @@
 //! ```ignore
 //! let gpio = mote::device::Device::claim("gpio")?;
 //! let gpio = mote_driver_nrf51_gpio::Nrf51Gpio::new(gpio.into_mmio());
-//! let mut led = gpio.output(13)?; // an embedded_hal::digital::OutputPin
+//! let mut led = gpio.output(13, PinState::Low)?; // an embedded_hal::digital::OutputPin
 //! led.set_high()?;
 //! ```
 //!
@@ -30,8 +30,8 @@ use crate::notify::{device, irq_ack, notify_wait};
 /// Most devices a process may own (`[[device]]` tables in `process.toml`).
 pub const MAX_DEVICES: usize = 2;
 
-/// The register bases of the devices claimed so far (0: free slot). A process has one thread, so
-/// plain loads and stores suffice (ARMv6-M and the lx106 have no atomic read-modify-write).
+/// The devices claimed so far, as register base + 1 (0: a free slot). A process has one thread,
+/// so plain loads and stores suffice (ARMv6-M and the lx106 have no atomic read-modify-write).
 static CLAIMED: [AtomicUsize; MAX_DEVICES] = [const { AtomicUsize::new(0) }; MAX_DEVICES];
 
 /// One of this process's devices: its registers and, if it has one, its interrupt.
@@ -50,11 +50,13 @@ impl Device {
     /// this process).
     pub fn claim(name: &str) -> Result<Device, SyscallError> {
         let (base, size, bit) = device(name)?;
-        if base == 0 || CLAIMED.iter().any(|slot| slot.load(Ordering::Relaxed) == base) {
+        // A register block is aligned and not empty, so it never starts at `usize::MAX`.
+        let mark = base.wrapping_add(1);
+        if CLAIMED.iter().any(|slot| slot.load(Ordering::Relaxed) == mark) {
             return Err(SyscallError::WrongState);
         }
         let slot = CLAIMED.iter().find(|slot| slot.load(Ordering::Relaxed) == 0).ok_or(SyscallError::OutOfMemory)?;
-        slot.store(base, Ordering::Relaxed);
+        slot.store(mark, Ordering::Relaxed);
         // SAFETY: the kernel reported `[base, base + size)` as the registers of a device this
         // process owns, and mapped them for it (as device memory). No other process owns them,
         // and the check above makes this the only `Mmio` for them in this process.
