@@ -51,14 +51,32 @@ pub trait UserContext: Default {
     fn registers(&self, stacked: &[usize], f: &mut dyn FnMut(&'static str, usize));
 }
 
-/// A CPU architecture: entering processes, regaining control, protecting memory.
-pub trait Arch {
+/// A CPU architecture, as the kernel sees it: switching to a process and getting control back
+/// ([`Arch::run`], with the registers in [`UserContext`] and the reason in [`Trap`]), protecting
+/// memory ([`MemoryProtection`]) and the interrupt controller ([`InterruptController`]).
+///
+/// Time is not here: the kernel's timer is the board's [`crate::Clock`], since the same CPU comes
+/// with different timers.
+pub trait Arch: MemoryProtection + InterruptController {
     /// Saved registers of a process.
     type Context: UserContext;
 
     /// Name of the CPU core (`Cortex-M3`, `RV32IMAC`).
     fn cpu_name(&self) -> &'static str;
 
+    /// The context switch: runs the process whose registers are in `context` in unprivileged
+    /// mode until it traps, then saves its registers back into `context` and returns why it
+    /// stopped.
+    fn run(&mut self, context: &mut Self::Context) -> Trap;
+
+    /// Test support: executes an undefined instruction in privileged mode, so that tests can
+    /// check how a fault of the kernel itself is reported. Reached only in kernels built with the
+    /// `fault-injection` feature of `mote-kernel`.
+    fn provoke_kernel_fault(&mut self);
+}
+
+/// The memory-protection unit (an MPU, a PMP, or none): what a process may touch.
+pub trait MemoryProtection {
     /// The memory-protection unit.
     fn protection_info(&self) -> ProtectionInfo;
 
@@ -68,18 +86,21 @@ pub trait Arch {
     /// Programs the protection unit so the next process to run may access exactly `regions`,
     /// each with its access rights, and nothing else (the kernel keeps access to everything).
     fn protect(&mut self, regions: &[(Region, Access)]);
+}
 
-    /// Runs the process whose registers are in `context` in unprivileged mode until it traps,
-    /// then saves its registers back into `context` and returns why it stopped.
-    fn run(&mut self, context: &mut Self::Context) -> Trap;
-
+/// The interrupt controller (NVIC, PLIC) and waiting for interrupts.
+///
+/// Handlers only record a line and mask it; the kernel takes the recorded lines with
+/// [`InterruptController::take_interrupt`] and decides what they mean (its clock, or a device a
+/// process owns).
+pub trait InterruptController {
     /// Sleeps until an interrupt is pending (returns at once if one already is). Interrupts that
-    /// arrive are recorded for [`Arch::take_interrupt`], not lost.
+    /// arrive are recorded for [`InterruptController::take_interrupt`], not lost.
     fn wait_for_interrupt(&mut self);
 
     /// An interrupt line that fired since the last call, if any. The line is left masked at the
-    /// interrupt controller until [`Arch::enable_interrupt`], so it cannot fire again before the
-    /// kernel has dealt with it.
+    /// interrupt controller until [`InterruptController::enable_interrupt`], so it cannot fire
+    /// again before the kernel has dealt with it.
     fn take_interrupt(&mut self) -> Option<u32>;
 
     /// Lets an interrupt line interrupt again: unmasks it at the interrupt controller (and, where
@@ -93,12 +114,7 @@ pub trait Arch {
     /// The kernel's own interrupts (its clock) stay more urgent than any of them.
     fn set_interrupt_priority(&mut self, irq: u32, priority: u8);
 
-    /// Whether an interrupt is waiting for [`Arch::take_interrupt`] (cheap: called before
-    /// every process switch).
+    /// Whether an interrupt is waiting for [`InterruptController::take_interrupt`] (cheap:
+    /// called before every process switch).
     fn interrupt_pending(&self) -> bool;
-
-    /// Test support: executes an undefined instruction in privileged mode, so that tests can
-    /// check how a fault of the kernel itself is reported. Reached only in kernels built with the
-    /// `fault-injection` feature of `mote-kernel`.
-    fn provoke_kernel_fault(&mut self);
 }

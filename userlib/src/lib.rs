@@ -25,10 +25,14 @@
 //! With the `heap` feature, the library provides a global allocator whose heap grows, by
 //! syscall, within the `heap` quota of `process.toml`; `extern crate alloc;` then gives `Box`,
 //! `Vec` and friends. [`pool::Pool`] is a fixed-block alternative with no heap at all.
+//!
+//! [`device::Device`] hands a process the registers of the devices it owns, for the drivers of
+//! `drivers/`, which implement the `embedded-hal` and `embedded-io` traits.
 
 #![no_std]
 
 mod arch;
+pub mod device;
 #[cfg(feature = "heap")]
 pub mod heap;
 mod ipc;

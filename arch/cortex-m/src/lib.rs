@@ -74,7 +74,7 @@ mod switch;
 use cortex_m::peripheral::{MPU, SCB};
 use mote_abi::LogLevel;
 use mote_hal::embedded_io;
-use mote_hal::{Access, Arch, ExitStatus, ProtectionInfo, Region, RegionError, Trap};
+use mote_hal::{Access, Arch, ExitStatus, InterruptController, MemoryProtection, ProtectionInfo, Region, RegionError, Trap};
 
 pub use context::CortexMContext;
 pub use cortex_m;
@@ -159,20 +159,6 @@ impl Arch for CortexM {
         }
     }
 
-    fn protection_info(&self) -> ProtectionInfo {
-        self.mpu.info()
-    }
-
-    fn check_region(&self, region: Region) -> Result<(), RegionError> {
-        self.mpu.check_region(region)
-    }
-
-    fn protect(&mut self, regions: &[(Region, Access)]) {
-        self.mpu.load(regions);
-        #[cfg(armv8m)]
-        stack_limit::set_for(regions);
-    }
-
     fn run(&mut self, context: &mut CortexMContext) -> Trap {
         match switch::enter(context) {
             switch::TRAP_SYSCALL => Trap::Syscall,
@@ -181,6 +167,14 @@ impl Arch for CortexM {
         }
     }
 
+    fn provoke_kernel_fault(&mut self) {
+        // SAFETY: `udf` raises a UsageFault (HardFault on ARMv6-M) in privileged mode, which is
+        // the point: the handler reports it as a kernel fault and stops the system.
+        unsafe { core::arch::asm!("udf #0") };
+    }
+}
+
+impl InterruptController for CortexM {
     fn wait_for_interrupt(&mut self) {
         irq::wait();
     }
@@ -204,10 +198,20 @@ impl Arch for CortexM {
     fn interrupt_pending(&self) -> bool {
         irq::any()
     }
+}
 
-    fn provoke_kernel_fault(&mut self) {
-        // SAFETY: `udf` raises a UsageFault (HardFault on ARMv6-M) in privileged mode, which is
-        // the point: the handler reports it as a kernel fault and stops the system.
-        unsafe { core::arch::asm!("udf #0") };
+impl MemoryProtection for CortexM {
+    fn protection_info(&self) -> ProtectionInfo {
+        self.mpu.info()
+    }
+
+    fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        self.mpu.check_region(region)
+    }
+
+    fn protect(&mut self, regions: &[(Region, Access)]) {
+        self.mpu.load(regions);
+        #[cfg(armv8m)]
+        stack_limit::set_for(regions);
     }
 }

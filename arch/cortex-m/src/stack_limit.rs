@@ -7,7 +7,7 @@
 //! The limit is the process's stack base. The kernel does not pass it separately: a process's
 //! stack sits at the bottom of its RAM region (`ImageDesc::check` in the kernel refuses an image
 //! where `stack.base != ram.base`), and the RAM region is the one writable region in the list
-//! given to [`Arch::protect`](mote_hal::Arch::protect). So the base of that region is the stack
+//! given to [`MemoryProtection::protect`](mote_hal::MemoryProtection::protect). So the base of that region is the stack
 //! base, and the limit is set along with the protection unit, whenever the kernel switches to a
 //! different process. Nothing else writes `PSPLIM`, so it stays right for as long as that
 //! process's regions are loaded.

@@ -31,7 +31,7 @@ pub mod semihosting;
 mod start;
 mod switch;
 
-use mote_hal::{Access, Arch, Fault, FaultKind, ProtectionInfo, Region, RegionError, Trap};
+use mote_hal::{Access, Arch, Fault, FaultKind, InterruptController, MemoryProtection, ProtectionInfo, Region, RegionError, Trap};
 
 pub use context::RiscvContext;
 pub use riscv;
@@ -134,18 +134,6 @@ impl Arch for RiscvArch {
         }
     }
 
-    fn protection_info(&self) -> ProtectionInfo {
-        self.pmp.info()
-    }
-
-    fn check_region(&self, region: Region) -> Result<(), RegionError> {
-        self.pmp.check_region(region)
-    }
-
-    fn protect(&mut self, regions: &[(Region, Access)]) {
-        self.pmp.load(regions);
-    }
-
     fn run(&mut self, context: &mut RiscvContext) -> Trap {
         let mcause = switch::enter(context);
         if mcause & cause::INTERRUPT != 0 {
@@ -160,6 +148,14 @@ impl Arch for RiscvArch {
         Trap::Fault(classify(mcause, context.pc as usize, mtval))
     }
 
+    fn provoke_kernel_fault(&mut self) {
+        // SAFETY: `unimp` raises an illegal-instruction exception in M-mode, which is the point:
+        // `trap_entry` reports it as a kernel fault and stops the system.
+        unsafe { core::arch::asm!("unimp") };
+    }
+}
+
+impl InterruptController for RiscvArch {
     fn wait_for_interrupt(&mut self) {
         if let Controller::Matrix(m) = &self.irq {
             // Whether the C3 wakes from `wfi` with mstatus.MIE clear is not documented: poll.
@@ -204,12 +200,6 @@ impl Arch for RiscvArch {
         }
     }
 
-    fn provoke_kernel_fault(&mut self) {
-        // SAFETY: `unimp` raises an illegal-instruction exception in M-mode, which is the point:
-        // `trap_entry` reports it as a kernel fault and stops the system.
-        unsafe { core::arch::asm!("unimp") };
-    }
-
     fn interrupt_pending(&self) -> bool {
         if let Controller::Matrix(m) = &self.irq {
             return m.pending();
@@ -217,5 +207,19 @@ impl Arch for RiscvArch {
         let mip = riscv::register::mip::read().bits();
         let mie = riscv::register::mie::read().bits();
         mip & mie != 0
+    }
+}
+
+impl MemoryProtection for RiscvArch {
+    fn protection_info(&self) -> ProtectionInfo {
+        self.pmp.info()
+    }
+
+    fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        self.pmp.check_region(region)
+    }
+
+    fn protect(&mut self, regions: &[(Region, Access)]) {
+        self.pmp.load(regions);
     }
 }

@@ -31,7 +31,7 @@ pub mod semihosting;
 mod sregs;
 mod trap;
 
-use mote_hal::{Access, Arch, ProtectionInfo, Region, RegionError, Trap};
+use mote_hal::{Access, Arch, InterruptController, MemoryProtection, ProtectionInfo, Region, RegionError, Trap};
 
 pub use clock::{CcountClock, TIMER_INTERRUPT};
 pub use context::XtensaContext;
@@ -69,17 +69,6 @@ impl Arch for XtensaArch {
         "Xtensa lx106"
     }
 
-    fn protection_info(&self) -> ProtectionInfo {
-        ProtectionInfo { name: "no MPU, no privilege rings", isolates: false, regions: 0 }
-    }
-
-    fn check_region(&self, region: Region) -> Result<(), RegionError> {
-        // Nothing to program: any region that does not wrap will do.
-        Region::new(region.base, region.size).map(|_| ())
-    }
-
-    fn protect(&mut self, _regions: &[(Region, Access)]) {}
-
     fn run(&mut self, context: &mut XtensaContext) -> Trap {
         // SAFETY: `context` is a valid, exclusive context with the `repr(C)` layout the assembly
         // uses (`asm/offsets.h`). `mote_xtensa_enter` preserves a0, a1 and a12..a15 as the call0
@@ -95,6 +84,12 @@ impl Arch for XtensaArch {
         }
     }
 
+    fn provoke_kernel_fault(&mut self) {
+        sregs::illegal_instruction();
+    }
+}
+
+impl InterruptController for XtensaArch {
     fn wait_for_interrupt(&mut self) {
         if !self.interrupt_pending() {
             sregs::wait();
@@ -116,10 +111,19 @@ impl Arch for XtensaArch {
     fn interrupt_pending(&self) -> bool {
         sregs::interrupt() & sregs::intenable() != 0
     }
+}
 
-    fn provoke_kernel_fault(&mut self) {
-        sregs::illegal_instruction();
+impl MemoryProtection for XtensaArch {
+    fn protection_info(&self) -> ProtectionInfo {
+        ProtectionInfo { name: "no MPU, no privilege rings", isolates: false, regions: 0 }
     }
+
+    fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        // Nothing to program: any region that does not wrap will do.
+        Region::new(region.base, region.size).map(|_| ())
+    }
+
+    fn protect(&mut self, _regions: &[(Region, Access)]) {}
 }
 
 /// Stops the core for good, sleeping between interrupts: the exit of a real board, where nothing

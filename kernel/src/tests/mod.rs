@@ -15,7 +15,7 @@ use std::vec::Vec;
 
 use mote_abi::{Ending, LogLevel, ProcessRecord, ProcessState, Sysno, SyscallError, TaskId, Timeout};
 use mote_hal::embedded_io;
-use mote_hal::{Access, Arch, Board, Clock, ExitStatus, Fault, FaultKind, ProtectionInfo, Region, RegionError, Trap, UserContext};
+use mote_hal::{Access, Arch, Board, Clock, ExitStatus, Fault, FaultKind, InterruptController, MemoryProtection, ProtectionInfo, Region, RegionError, Trap, UserContext};
 
 use crate::descriptor::{Capabilities, DeviceDesc, FaultPolicy, ImageDesc, ObjectDesc, ObjectKind, ProcessDesc, RealtimeDesc, TaskSet};
 use crate::process::State;
@@ -132,22 +132,11 @@ impl FakeArch {
 
 impl Arch for FakeArch {
     type Context = FakeContext;
+
     fn cpu_name(&self) -> &'static str {
         "host"
     }
-    fn protection_info(&self) -> ProtectionInfo {
-        ProtectionInfo { name: "fake", isolates: true, regions: 2 }
-    }
-    fn check_region(&self, region: Region) -> Result<(), RegionError> {
-        if region.base % 8 == 0 && region.size % 8 == 0 {
-            Ok(())
-        } else {
-            Err(RegionError::Misaligned)
-        }
-    }
-    fn protect(&mut self, regions: &[(Region, Access)]) {
-        self.protected.push(regions.to_vec());
-    }
+
     fn run(&mut self, ctx: &mut FakeContext) -> Trap {
         let (script, ram) = self.scripts.get(&ctx.entry).cloned().expect("script");
         loop {
@@ -215,27 +204,54 @@ impl Arch for FakeArch {
             }
         }
     }
+
+    fn provoke_kernel_fault(&mut self) {
+        panic!("kernel fault provoked");
+    }
+}
+
+impl InterruptController for FakeArch {
     fn wait_for_interrupt(&mut self) {
         self.sleeps += 1;
         if let Some(at) = self.time.alarm.get() {
             self.time.now.set(self.time.now.get().max(at));
         }
     }
+
     fn take_interrupt(&mut self) -> Option<u32> {
         self.raised.pop()
     }
+
     fn enable_interrupt(&mut self, irq: u32) {
         self.enabled.push(irq);
     }
+
     fn disable_interrupt(&mut self, irq: u32) {
         self.enabled.retain(|&e| e != irq);
     }
+
     fn set_interrupt_priority(&mut self, _irq: u32, _priority: u8) {}
+
     fn interrupt_pending(&self) -> bool {
         !self.raised.is_empty()
     }
-    fn provoke_kernel_fault(&mut self) {
-        panic!("kernel fault provoked");
+}
+
+impl MemoryProtection for FakeArch {
+    fn protection_info(&self) -> ProtectionInfo {
+        ProtectionInfo { name: "fake", isolates: true, regions: 2 }
+    }
+
+    fn check_region(&self, region: Region) -> Result<(), RegionError> {
+        if region.base % 8 == 0 && region.size % 8 == 0 {
+            Ok(())
+        } else {
+            Err(RegionError::Misaligned)
+        }
+    }
+
+    fn protect(&mut self, regions: &[(Region, Access)]) {
+        self.protected.push(regions.to_vec());
     }
 }
 

@@ -2,8 +2,10 @@
 //! reads at reset must be where the chip reads it.
 //!
 //! - Every loadable byte lies in the board's memory: in flash or RAM on a QEMU board (QEMU loads
-//!   RAM too), in flash only on a real board (a flash tool writes nothing else).
-//! - The entry point lies in the kernel's flash.
+//!   RAM too), in flash only on a real board (a flash tool writes nothing else) other than an
+//!   Espressif one.
+//! - The entry point lies in the kernel's flash (on Espressif boards, whose boot ROM loads the
+//!   image's segments wherever they belong, in one of the segments).
 //! - Cortex-M: the vector table (`__vector_table` of cortex-m-rt) is where the core or the boot
 //!   ROM looks for it: at the flash origin, or right after the boot block of a chip that has one
 //!   ([`boot_block`]). Its first word, the initial stack pointer, is 8-byte aligned and no
@@ -58,7 +60,13 @@ pub fn check_image(board: &Board, segments: &[Segment], entry: u64, vector_table
         }
     }
     let kernel_flash = Span { base: flash.base, size: board.file.kernel.flash.0 };
-    if !contains(kernel_flash, Span { base: entry & !1, size: 2 }) {
+    let loaded = |at: u64| segments.iter().any(|s| contains(Span { base: s.address, size: s.bytes.len() as u64 }, Span { base: at, size: 2 }));
+    if rom_loaded {
+        // The ROM jumps to the image's entry wherever it loaded it (a boot stub in RAM, say).
+        if !loaded(entry) {
+            bail!("the kernel's entry point {entry:#x} is in none of the image's segments ({})", manifest.display());
+        }
+    } else if !contains(kernel_flash, Span { base: entry & !1, size: 2 }) {
         bail!("the kernel's entry point {entry:#x} is outside its flash {:#x}..{:#x} (kernel.flash of {})", kernel_flash.base, kernel_flash.end(), manifest.display());
     }
     let boot = boot_block(board);
@@ -185,7 +193,10 @@ mod tests {
         check_image(&qemu, &[table(0, 0x2000_4000, 0x401), ram_bytes.clone()], 0x401, Some(0)).unwrap();
         // Espressif's boot ROM loads segments into RAM itself.
         let esp = board("status = \"hardware\"\n[flash]\ntool = \"espflash\"\nchip = \"esp8266\"\n[console]\nkind = \"uart\"\nbaud = 115200\n", 0);
-        check_image(&esp, &[table(0, 0x2000_4000, 0x401), ram_bytes], 0x401, Some(0)).unwrap();
+        check_image(&esp, &[table(0, 0x2000_4000, 0x21), ram_bytes.clone()], 0x21, Some(0)).unwrap();
+        check_image(&esp, &[ram_bytes.clone()], 0x2000_0002, None).unwrap();
+        let err = check_image(&esp, &[ram_bytes], 0x2000_0010, None).unwrap_err();
+        assert!(err.to_string().contains("in none of the image's segments"), "{err}");
     }
 
     #[test]
