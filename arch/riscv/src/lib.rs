@@ -40,6 +40,12 @@ pub struct RiscvArch {
     pmp: pmp::Pmp,
     misa: usize,
     plic: Option<plic::Plic>,
+    /// Sources pended from software ([`Arch::pend_interrupt`]): the PLIC has no way to make a
+    /// source pending, so they are kept here until taken.
+    soft_pending: u128,
+    /// Sources taken from `soft_pending` and not yet re-enabled: they were never claimed at the
+    /// PLIC, so they must not be completed there.
+    soft_taken: u128,
 }
 
 impl RiscvArch {
@@ -52,7 +58,7 @@ impl RiscvArch {
         // SAFETY: setting MTIE only lets the machine timer interrupt U-mode (and wake `wfi`);
         // M-mode keeps interrupts globally disabled.
         unsafe { riscv::register::mie::set_mtimer() };
-        Self { pmp: pmp::Pmp::new(), misa, plic: None }
+        Self { pmp: pmp::Pmp::new(), misa, plic: None, soft_pending: 0, soft_taken: 0 }
     }
 
     /// As [`RiscvArch::new`], with device interrupts through `plic`.
@@ -143,17 +149,45 @@ impl Arch for RiscvArch {
     fn wait_for_interrupt(&mut self) {
         // With mstatus.MIE clear, `wfi` returns once an enabled interrupt is pending (at once if
         // one already is) without taking it: the kernel then checks its deadlines.
+        if self.interrupt_pending() {
+            return;
+        }
         riscv::asm::wfi();
     }
 
     fn take_interrupt(&mut self) -> Option<u32> {
         // The machine timer is not a PLIC source: the kernel checks its deadlines anyway.
-        self.plic.as_mut().and_then(|p| p.claim())
+        let plic = self.plic.as_mut()?;
+        if let Some(source) = plic.claim() {
+            return Some(source);
+        }
+        // A software-pended source counts only while enabled, as a masked line would not fire;
+        // it is masked when taken, as a claimed source is.
+        let ready = self.soft_pending & plic.enabled_sources();
+        if ready == 0 {
+            return None;
+        }
+        let source = ready.trailing_zeros();
+        self.soft_pending &= !(1 << source);
+        self.soft_taken |= 1 << source;
+        plic.disable(source);
+        Some(source)
     }
 
     fn enable_interrupt(&mut self, irq: u32) {
         if let Some(p) = self.plic.as_mut() {
-            p.complete_and_enable(irq);
+            if irq < plic::SOURCES && self.soft_taken & (1 << irq) != 0 {
+                self.soft_taken &= !(1 << irq);
+                p.enable(irq);
+            } else {
+                p.complete_and_enable(irq);
+            }
+        }
+    }
+
+    fn pend_interrupt(&mut self, irq: u32) {
+        if self.plic.is_some() && irq > 0 && irq < plic::SOURCES {
+            self.soft_pending |= 1 << irq;
         }
     }
 
@@ -178,6 +212,7 @@ impl Arch for RiscvArch {
     fn interrupt_pending(&self) -> bool {
         let mip = riscv::register::mip::read().bits();
         let mie = riscv::register::mie::read().bits();
-        mip & mie != 0
+        let soft = self.plic.as_ref().is_some_and(|p| self.soft_pending & p.enabled_sources() != 0);
+        mip & mie != 0 || soft
     }
 }

@@ -43,9 +43,22 @@ impl Plic {
             return;
         }
         self.regs.write32(CLAIM_COMPLETE, source);
+        self.enable(source);
+    }
+
+    /// Enables `source` without completing it (for a source that was never claimed).
+    pub fn enable(&mut self, source: u32) {
+        if source == 0 || source >= SOURCES {
+            return;
+        }
         let word = ENABLE + 4 * (source as usize / 32);
         let v = self.regs.read32(word);
         self.regs.write32(word, v | 1 << (source % 32));
+    }
+
+    /// The enabled sources, one bit each.
+    pub fn enabled_sources(&self) -> u128 {
+        (0..SOURCES as usize / 32).fold(0, |m, w| m | u128::from(self.regs.read32(ENABLE + 4 * w)) << (32 * w))
     }
 
     /// Disables `source`.
