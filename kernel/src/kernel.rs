@@ -132,8 +132,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if core::mem::take(&mut self.rotate) {
             self.gave_up = Some(self.last);
         }
-        let (current, rotate) = self.turn();
-        let Some(i) = sched::pick(N, current, rotate, |j| self.candidate(j)) else {
+        let Some(i) = self.pick() else {
             if self.slice.take().is_some() {
                 // Nobody runs, so no slice runs either: do not wake up for its end.
                 self.arm();
@@ -145,8 +144,6 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.service_interrupts();
             return None;
         };
-        self.last = i;
-        self.last_at[level(self.effective_priority(i))] = i as u8;
         self.update_slice(i);
         if self.protected != Some(i) {
             let (regions, n) = self.image.processes[i].protection_regions();
@@ -182,23 +179,24 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         (p.state == State::Ready).then(|| Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) })
     }
 
-    /// Where turns resume among the most important ready processes: the process that ran last at
-    /// their level (at a level where nothing ran yet, the process that ran last of all), and
-    /// whether it gave up its turn, which this pick then passes.
-    fn turn(&mut self) -> (usize, bool) {
-        let best = (0..N)
-            .filter_map(|j| self.candidate(j))
-            .map(|c| c.priority)
-            .reduce(|a, b| if b.is_more_important_than(a) { b } else { a });
-        let current = match best.map(|p| self.last_at[level(p)]) {
-            Some(at) if at != u8::MAX => usize::from(at),
-            _ => self.last,
+    /// The next process to run ([`sched::pick_with_turns`]): turns among equals resume from the
+    /// process that ran last at their priority level (at a level where nothing ran yet, from the
+    /// process that ran last of all), and a turn given up passes once.
+    fn pick(&mut self) -> Option<usize> {
+        let (last, gave_up, last_at) = (self.last, self.gave_up, &self.last_at);
+        let current_at = |l: usize| if last_at[l] == u8::MAX { last } else { usize::from(last_at[l]) };
+        let turn = |p: Priority| {
+            let current = current_at(level(p));
+            (current, gave_up == Some(current))
         };
-        let rotate = self.gave_up == Some(current);
-        if rotate {
+        let i = sched::pick_with_turns(N, turn, |j| self.candidate(j))?;
+        let l = level(self.effective_priority(i));
+        if gave_up == Some(current_at(l)) {
             self.gave_up = None;
         }
-        (current, rotate)
+        self.last = i;
+        self.last_at[l] = i as u8;
+        Some(i)
     }
 
     /// Process `i`'s priority, raised by what it inherits from processes waiting on its mutexes.
