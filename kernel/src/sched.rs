@@ -7,9 +7,10 @@
 //!    raised while it holds a mutex a more important process waits for (priority inheritance).
 //! 3. Among equals, a process with a deadline (a periodic job, earliest-deadline-first) goes before
 //!    one without, and the earliest deadline first.
-//! 4. Among equals that are still tied, the process that ran last keeps the CPU, unless it asked to
-//!    rotate (it yielded, or its time slice ran out): then the next one after it in task-index
-//!    order, wrapping, goes; so equals take turns.
+//! 4. Among equals that are still tied, the process that ran last at their priority keeps the CPU,
+//!    unless it asked to rotate (it yielded, or its time slice ran out): then the next one after it
+//!    in task-index order, wrapping, goes; so equals take turns, and a process that a more
+//!    important one interrupted resumes its turn ([`pick_with_turns`]).
 //!
 //! `pick` sees processes only through [`Candidate`]s, so it is tested exhaustively on the host.
 
