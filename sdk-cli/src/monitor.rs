@@ -35,26 +35,38 @@ pub struct Printer<W: Write> {
     out: W,
     filter: Filter,
     colour: bool,
+    /// Set when the output is closed (`monitor | head`): time to stop.
+    gone: bool,
 }
 
 impl<W: Write> Printer<W> {
     /// A printer writing to `out`, colouring when `colour` is set.
     pub fn new(out: W, filter: Filter, colour: bool) -> Self {
-        Printer { out, filter, colour }
+        Printer { out, filter, colour, gone: false }
+    }
+
+    /// Whether the monitor should stop: Ctrl-C, or nobody reads its output any more.
+    pub fn done(&self, stop: &AtomicBool) -> bool {
+        self.gone || stop.load(Ordering::SeqCst)
+    }
+
+    fn write(&mut self, text: std::fmt::Arguments<'_>) {
+        if self.out.write_fmt(text).and_then(|()| self.out.flush()).is_err() {
+            self.gone = true;
+        }
     }
 
     /// Shows one line of the device's output, if the filter lets it through.
     pub fn line(&mut self, line: &str) {
         if self.filter.shows(line) {
-            let _ = writeln!(self.out, "{}", render(line, self.colour));
-            let _ = self.out.flush();
+            let shown = render(line, self.colour);
+            self.write(format_args!("{shown}\n"));
         }
     }
 
     /// Shows a note of the monitor itself (always, whatever the filter).
     pub fn note(&mut self, msg: &str) {
-        let _ = writeln!(self.out, "[monitor] {msg}");
-        let _ = self.out.flush();
+        self.write(format_args!("[monitor] {msg}\n"));
     }
 
     /// The underlying writer (what a test captured).
@@ -98,7 +110,7 @@ pub fn serial<W: Write>(choice: &PortChoice, baud: u32, printer: &mut Printer<W>
     printer.note(&format!("connected to {path} at {baud} baud (Ctrl-C to stop)"));
     let mut lines = LineSplitter::default();
     let mut buf = [0u8; 1024];
-    while !stop.load(Ordering::SeqCst) {
+    while !printer.done(stop) {
         let why = match port.read(&mut buf) {
             Ok(0) => "end of file".to_string(),
             Ok(n) => {
@@ -173,7 +185,7 @@ pub fn qemu_board<W: Write>(board: &Board, elf: &Path, restart: bool, printer: &
         let mut lines = [LineSplitter::default(), LineSplitter::default()];
         let mut open = 2;
         while open > 0 {
-            if stop.load(Ordering::SeqCst) {
+            if printer.done(stop) {
                 let _ = child.kill();
                 let _ = child.wait();
                 return Ok(130);
@@ -189,7 +201,7 @@ pub fn qemu_board<W: Write>(board: &Board, elf: &Path, restart: bool, printer: &
             printer.line(&l);
         }
         let code = child.wait()?.code().unwrap_or(128);
-        if stop.load(Ordering::SeqCst) {
+        if printer.done(stop) {
             return Ok(130);
         }
         if !restart {
@@ -197,6 +209,8 @@ pub fn qemu_board<W: Write>(board: &Board, elf: &Path, restart: bool, printer: &
             return Ok(code);
         }
         printer.note(&format!("the image exited with status {code}; booting it again (--restart)"));
+        // A pause, so an image that fails at once does not spin the host.
+        std::thread::sleep(Duration::from_millis(500));
         printer.note("reconnected: the image is booting again");
     }
 }
@@ -265,7 +279,7 @@ fn read_rtt<W: Write>(
     }
     let channel = rtt.up_channel(0).context("the target's RTT control block has no up channel 0")?;
     let mut buf = [0u8; 1024];
-    while !stop.load(Ordering::SeqCst) {
+    while !printer.done(stop) {
         let n = channel.read(&mut core, &mut buf)?;
         if n == 0 {
             std::thread::sleep(Duration::from_millis(10));

@@ -34,12 +34,19 @@ impl Bridge {
         self.vid == vid && self.pid.is_none_or(|p| p == pid)
     }
 
-    fn describe(&self) -> String {
-        match self.pid {
-            Some(pid) => format!("{} {:04x}:{pid:04x}", self.name, self.vid),
-            None => format!("{} {:04x}:*", self.name, self.vid),
+}
+
+/// The bridges as the "not found" message lists them: `ST-LINK/V3 0483:374e/374f`.
+fn looked_for() -> String {
+    let mut out: Vec<(&str, String)> = Vec::new();
+    for b in BRIDGES {
+        let pid = b.pid.map_or("*".to_string(), |p| format!("{p:04x}"));
+        match out.last_mut() {
+            Some((name, ids)) if *name == b.name => *ids = format!("{ids}/{pid}"),
+            _ => out.push((b.name, format!("{:04x}:{pid}", b.vid))),
         }
     }
+    out.iter().map(|(name, ids)| format!("{name} {ids}")).collect::<Vec<_>>().join(", ")
 }
 
 /// The ports of `ports` that are known bridges, best first, with the bridge's name.
@@ -76,11 +83,10 @@ pub fn choose(ports: &[SerialPortInfo]) -> Result<(String, &'static str)> {
             _ => p.port_name.clone(),
         })
         .collect();
-    let looked: Vec<String> = BRIDGES.iter().map(Bridge::describe).collect();
     bail!(
         "no serial port of a debug probe or USB serial bridge found; looked for USB serial ports of: {}; ports present: {}. \
          Connect the board, or name the port with --port (see docs/flashing.md)",
-        looked.join(", "),
+        looked_for(),
         if present.is_empty() { "none".to_string() } else { present.join(", ") }
     )
 }
@@ -117,7 +123,7 @@ mod tests {
     #[test]
     fn no_bridge_names_what_was_looked_for_and_what_is_there() {
         let e = choose(&[plain("/dev/ttyS0"), usb("/dev/ttyACM3", 0x1234, 0x5678)]).unwrap_err().to_string();
-        assert!(e.contains("ST-LINK/V2-1 0483:374b") && e.contains("SEGGER J-Link (nRF DKs) 1366:*"), "{e}");
+        assert!(e.contains("ST-LINK/V2-1 0483:374b, ST-LINK/V3 0483:374e/374f/3753/3754,") && e.contains("SEGGER J-Link (nRF DKs) 1366:*"), "{e}");
         assert!(e.contains("ports present: /dev/ttyS0, /dev/ttyACM3 (USB 1234:5678)"), "{e}");
         assert!(choose(&[]).unwrap_err().to_string().contains("ports present: none"));
     }
