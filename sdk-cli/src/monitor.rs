@@ -37,12 +37,14 @@ pub struct Printer<W: Write> {
     colour: bool,
     /// Set when the output is closed (`monitor | head`): time to stop.
     gone: bool,
+    /// Kernel boot banners seen since the monitor (re)started the device itself.
+    boots: u32,
 }
 
 impl<W: Write> Printer<W> {
     /// A printer writing to `out`, colouring when `colour` is set.
     pub fn new(out: W, filter: Filter, colour: bool) -> Self {
-        Printer { out, filter, colour, gone: false }
+        Printer { out, filter, colour, gone: false, boots: 0 }
     }
 
     /// Whether the monitor should stop: Ctrl-C, or nobody reads its output any more.
@@ -56,12 +58,25 @@ impl<W: Write> Printer<W> {
         }
     }
 
-    /// Shows one line of the device's output, if the filter lets it through.
+    /// Shows one line of the device's output, if the filter lets it through. A second kernel boot
+    /// banner means the board reset behind a port that stayed open (an external USB bridge): that
+    /// is said too.
     pub fn line(&mut self, line: &str) {
+        if crate::logline::LogLine::parse(line).is_some_and(|l| l.tag == "kernel" && l.text.starts_with("Mote ") && l.text.contains(" on ")) {
+            self.boots += 1;
+            if self.boots > 1 {
+                self.note("the board booted again (reset); still connected");
+            }
+        }
         if self.filter.shows(line) {
             let shown = render(line, self.colour);
             self.write(format_args!("{shown}\n"));
         }
+    }
+
+    /// Says that the monitor itself is (re)starting the device: its next boot banner is expected.
+    pub fn expect_boot(&mut self) {
+        self.boots = 0;
     }
 
     /// Shows a note of the monitor itself (always, whatever the filter).
@@ -129,6 +144,7 @@ pub fn serial<W: Write>(choice: &PortChoice, baud: u32, printer: &mut Printer<W>
         path = again;
         port = p;
         printer.note(&format!("reconnected to {path}"));
+        printer.expect_boot();
     }
     Ok(())
 }
@@ -173,6 +189,7 @@ fn pump(mut pipe: impl Read + Send + 'static, stream: usize, tx: mpsc::Sender<Pi
 pub fn qemu_board<W: Write>(board: &Board, elf: &Path, restart: bool, printer: &mut Printer<W>, stop: &AtomicBool) -> Result<i32> {
     printer.note(&format!("booting {} on {} in QEMU (Ctrl-C to stop)", elf.display(), board.name()));
     loop {
+        printer.expect_boot();
         let mut child = qemu::command(board, elf)?
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -243,6 +260,7 @@ pub fn rtt<W: Write>(board: &Board, kernel_elf: &Path, printer: &mut Printer<W>,
             }
         };
         printer.note("reconnected to the probe");
+        printer.expect_boot();
     }
 }
 
@@ -399,14 +417,21 @@ mod tests {
         // Plugged in again (a new pty behind the same name), as after a reset.
         let (mut master, _slave) = plug(&link);
         out.wait_for("[monitor] reconnected to");
+        let banner = b"[INFO  kernel] Mote 0.1.0 on b: Cortex-M4\n";
+        master.write_all(banner).unwrap();
         master.write_all(b"[ERROR kernel] panic at x.rs:1: boom\n[INFO  pong] hidden\n").unwrap();
         out.wait_for("[ERROR kernel] panic at x.rs:1: boom\n");
+        assert!(!out.text().contains("booted again"), "the boot after a replug is expected:\n{}", out.text());
+
+        // A reset behind a port that stays open shows as a second boot banner.
+        master.write_all(banner).unwrap();
+        out.wait_for("[monitor] the board booted again (reset); still connected\n");
         stop.store(true, Ordering::SeqCst);
         monitor.join().unwrap().unwrap();
         let text = out.text();
         assert!(!text.contains("INFO"), "the level filter lets info through:\n{text}");
         let notes: Vec<&str> = text.lines().filter(|l| l.starts_with("[monitor]")).collect();
-        assert_eq!(notes.len(), 3, "{text}");
+        assert_eq!(notes.len(), 4, "{text}");
         assert!(notes[1].contains("disconnected") && notes[2].contains("reconnected"), "{text}");
     }
 
