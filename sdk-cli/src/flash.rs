@@ -18,7 +18,7 @@ use crate::image::Built;
 use crate::manifest::{field_error, Board};
 use crate::{ports, probe, qemu};
 
-/// What flashing did: the exit status to return.
+/// Writes `built` to `board` (on a QEMU board: boots it). Returns the exit status for `mote`.
 pub fn flash(board: &Board, built: &Built, port: Option<&str>) -> Result<i32> {
     let elf = &built.image_elf;
     if board.file.board.status == "qemu" {
