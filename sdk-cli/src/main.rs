@@ -3,9 +3,14 @@
 mod bench;
 mod elf;
 mod firmware;
+mod flash;
 mod image;
 mod layout;
+mod logline;
 mod manifest;
+mod monitor;
+mod ports;
+mod probe;
 mod qemu;
 mod size;
 mod testing;
@@ -63,6 +68,31 @@ enum Cmd {
     Build(Target),
     /// Build an image and boot it in QEMU, console on this terminal (Ctrl-C stops it).
     Run(Target),
+    /// Build an image and write it to the board (probe-rs or espflash); on a QEMU board, boot it.
+    Flash {
+        #[command(flatten)]
+        target: Target,
+        /// espflash boards: the serial port (default: the USB serial bridge found).
+        #[arg(long)]
+        port: Option<String>,
+    },
+    /// Show the board's log (serial port, RTT, or QEMU's console), decoded and coloured.
+    Monitor {
+        #[command(flatten)]
+        target: Target,
+        /// Serial port of a `uart` console (default: the USB serial bridge of the probe found).
+        #[arg(long)]
+        port: Option<String>,
+        /// Only records at least this severe: error, warn, info, debug, trace.
+        #[arg(long, value_parser = logline::Level::parse)]
+        level: Option<logline::Level>,
+        /// Only records of this process (`kernel` for the kernel's own).
+        #[arg(long)]
+        process: Option<String>,
+        /// QEMU boards: boot the image again each time it exits.
+        #[arg(long)]
+        restart: bool,
+    },
     /// Report kernel and per-process flash and RAM use.
     Size {
         #[command(flatten)]
@@ -190,6 +220,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (built, board) = build(&sdk, &t)?;
             eprintln!("booting {} on {} (Ctrl-C to stop)", built.image_elf.display(), board.name());
             let code = qemu::run_interactive(&board, &built.image_elf)?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
+        Cmd::Flash { target, port } => {
+            let (built, board) = build(&sdk, &target)?;
+            let code = flash::flash(&board, &built, port.as_deref())?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
+        Cmd::Monitor { target, port, level, process, restart } => {
+            let filter = logline::Filter { level, process };
+            let code = monitor::run(&sdk, &target, port, filter, restart)?;
             Ok(ExitCode::from(code.clamp(0, 255) as u8))
         }
         Cmd::Size { target, json } => {
