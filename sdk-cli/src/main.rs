@@ -202,6 +202,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "{:<20} {:<9} {:<10} {:<9} {:<9} {}",
                     f.board.name, f.board.arch, f.board.cpu, f.board.status, f.protection.unit, f.board.description
                 );
+                if let Some(c) = &f.console {
+                    let device = c.device.as_deref().map(|d| format!(" {d}")).unwrap_or_default();
+                    let baud = c.baud.map(|b| format!(", {b} baud")).unwrap_or_default();
+                    let pins = c.pins.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+                    println!("{:<20} console {}{device}{baud}{pins}", "", c.kind);
+                }
+                if let Some(fl) = &f.flash {
+                    println!("{:<20} flash with {} (chip {})", "", fl.tool, fl.chip);
+                }
                 for (name, d) in &f.devices {
                     let irq = d.irq.map(|n| format!(", irq {n}")).unwrap_or_default();
                     println!("{:<20} device {name}: {} at {:#010x}{irq}", "", d.kind, d.base);
