@@ -86,11 +86,11 @@ pub fn run(sdk: &Path, board: Option<String>, json: bool, verbose: bool) -> Resu
         (Some(0), Ok(raw)) => figures(&raw),
         (status, parsed) => bail!("{}", super::failure("latency", status, &run, parsed.err())),
     };
+    let again = delivered_again(&run.output);
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&to_json(board.name(), &figures))?
-        );
+        let mut v = to_json(board.name(), &figures);
+        v["interrupts_delivered_again"] = json!(again);
+        println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!(
             "Latency on {}, in instructions (-icount shift=4: 16 ns each), {} samples each",
@@ -107,8 +107,18 @@ pub fn run(sdk: &Path, board: Option<String>, json: bool, verbose: bool) -> Resu
                 f.mean, f.min, f.max
             );
         }
+        if let Some(n) = again {
+            println!("(the timer's interrupt was delivered again after irq_ack {n} times: latched by the interrupt controller while masked)");
+        }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How many times the probe saw its interrupt delivered again after acknowledging it (on
+/// Cortex-M, a level interrupt the NVIC latched while the line was masked).
+pub fn delivered_again(output: &str) -> Option<u64> {
+    let line = output.lines().find(|l| l.contains("interrupts delivered again after irq_ack"))?;
+    line.split("latency: ").nth(1)?.split_whitespace().next()?.parse().ok()
 }
 
 /// The probe's raw figures, in [`RAW`] order.
@@ -191,6 +201,7 @@ mod tests {
             "[INFO  lat-probe] latency: 200 samples per figure, timer at 0x40002000",
             "[INFO  lat-probe] latency overhead samples 2 total_ns 64 min_ns 32 max_ns 32",
             "[INFO  lat-probe] latency irq samples 2 total_ns 3200 min_ns 1600 max_ns 1600",
+            "[INFO  lat-probe] latency: 3 interrupts delivered again after irq_ack",
             "[INFO  lat-probe] latency yield samples 2 total_ns 1664 min_ns 800 max_ns 864",
             "[INFO  lat-probe] latency now samples 2 total_ns 2000 min_ns 1000 max_ns 1000",
             "[INFO  lat-probe] latency round_trip samples 2 total_ns 6464 min_ns 3232 max_ns 3232",
@@ -225,6 +236,7 @@ mod tests {
         assert_eq!(get("yield_with_switch").mean, 100.0);
         assert_eq!(get("context_switch").mean, 50.0);
         assert_eq!(get("syscall_now").mean, 60.5);
+        assert_eq!(delivered_again(&output()), Some(3));
     }
 
     #[test]
