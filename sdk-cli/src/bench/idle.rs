@@ -39,6 +39,9 @@ const CF_COUNT_MASK: u64 = 0x1ff;
 pub struct Idle {
     /// Instructions executed, from the probe's `sleep` call to its return.
     pub instructions: u64,
+    /// Of those, the instructions between the first `wfi` and the last (the work of the
+    /// wake-ups before the deadline): 0 for a tickless kernel.
+    pub asleep: u64,
     /// Times the CPU left `wfi`: the last one is the probe's deadline.
     pub wfi_exits: u64,
     /// Interrupts the CPU took (on RISC-V the kernel's `wfi` wakes without taking them).
@@ -80,13 +83,17 @@ pub fn run(sdk: &Path, board: Option<String>, json: bool, verbose: bool) -> Resu
         .collect();
     let idle = count(&text, &processes)?;
     if json {
-        let v = json!({"board": board.name(), "virtual_seconds": SLEEP_S, "instructions": idle.instructions, "timer_wakeups": idle.timer_wakeups(), "wfi_exits": idle.wfi_exits, "interrupts": idle.interrupts});
+        let v = json!({"board": board.name(), "virtual_seconds": SLEEP_S, "instructions": idle.instructions, "instructions_asleep": idle.asleep, "timer_wakeups": idle.timer_wakeups(), "wfi_exits": idle.wfi_exits, "interrupts": idle.interrupts});
         println!("{}", serde_json::to_string_pretty(&v)?);
     } else {
         println!("Idle on {}: {SLEEP_S} s of virtual time, every process blocked (counted in QEMU's execution log)", board.name());
         println!(
             "instructions      {:>8}  from the probe's sleep call to its return",
             idle.instructions
+        );
+        println!(
+            "  while asleep    {:>8}  from the first wfi to the last (goal 0)",
+            idle.asleep
         );
         println!(
             "timer wake-ups    {:>8}  wfi exits before the deadline (goal 0: tickless)",
@@ -202,15 +209,24 @@ pub fn count(log: &str, processes: &[(u64, u64)]) -> Result<Idle> {
         .position(|(pc, _)| in_process(*pc))
         .map_or(executed.len(), |k| k + first_wfi);
     let window = &executed[start..end];
-    let mut instructions = 0;
-    for &(pc, cut) in window.iter().filter(|(pc, _)| *pc != u64::MAX) {
+    let last_wfi = window.iter().rposition(|(pc, _)| sleeps.contains(pc)).unwrap_or(0) + start;
+    let (mut instructions, mut asleep) = (0, 0);
+    for (k, &(pc, cut)) in executed.iter().enumerate().take(end).skip(start) {
+        if pc == u64::MAX {
+            continue;
+        }
         let full = *length.get(&pc).with_context(|| {
             format!("block {pc:#x} executed but never translated in QEMU's log")
         })?;
-        instructions += cut.map_or(full, |n| n.min(full));
+        let n = cut.map_or(full, |n| n.min(full));
+        instructions += n;
+        if k > first_wfi && k <= last_wfi {
+            asleep += n;
+        }
     }
     Ok(Idle {
         instructions,
+        asleep,
         wfi_exits: window.iter().filter(|(pc, _)| sleeps.contains(pc)).count() as u64,
         interrupts: window.iter().filter(|(pc, _)| *pc == u64::MAX).count() as u64,
     })
@@ -264,6 +280,7 @@ Trace 0: 0x7f00 [00800400/00010000/00000110/ff020200]
             idle,
             Idle {
                 instructions: 6,
+                asleep: 2,
                 wfi_exits: 2,
                 interrupts: 1
             }

@@ -107,7 +107,7 @@ pub fn run(sdk: &Path, board: Option<String>, json: bool, verbose: bool) -> Resu
                 f.mean, f.min, f.max
             );
         }
-        if let Some(n) = again {
+        if let Some(n) = again.filter(|n| *n > 0) {
             println!("(the timer's interrupt was delivered again after irq_ack {n} times: latched by the interrupt controller while masked)");
         }
     }
