@@ -209,7 +209,11 @@ pub fn count(log: &str, processes: &[(u64, u64)]) -> Result<Idle> {
         .position(|(pc, _)| in_process(*pc))
         .map_or(executed.len(), |k| k + first_wfi);
     let window = &executed[start..end];
-    let last_wfi = window.iter().rposition(|(pc, _)| sleeps.contains(pc)).unwrap_or(0) + start;
+    let last_wfi = window
+        .iter()
+        .rposition(|(pc, _)| sleeps.contains(pc))
+        .unwrap_or(0)
+        + start;
     let (mut instructions, mut asleep) = (0, 0);
     for (k, &(pc, cut)) in executed.iter().enumerate().take(end).skip(start) {
         if pc == u64::MAX {

@@ -117,8 +117,15 @@ pub fn run(sdk: &Path, board: Option<String>, json: bool, verbose: bool) -> Resu
 /// How many times the probe saw its interrupt delivered again after acknowledging it (on
 /// Cortex-M, a level interrupt the NVIC latched while the line was masked).
 pub fn delivered_again(output: &str) -> Option<u64> {
-    let line = output.lines().find(|l| l.contains("interrupts delivered again after irq_ack"))?;
-    line.split("latency: ").nth(1)?.split_whitespace().next()?.parse().ok()
+    let line = output
+        .lines()
+        .find(|l| l.contains("interrupts delivered again after irq_ack"))?;
+    line.split("latency: ")
+        .nth(1)?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
 }
 
 /// The probe's raw figures, in [`RAW`] order.
