@@ -7,6 +7,7 @@ mod layout;
 mod manifest;
 mod matrix;
 mod qemu;
+mod scaffold;
 mod size;
 mod testing;
 mod toolchain;
@@ -70,6 +71,20 @@ enum Cmd {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+    },
+    /// Scaffold a new board package, bsp/NAME/, that builds at once (docs/porting.md).
+    NewBoard {
+        /// The board's name, its directory under bsp/ (like nrf52840-dk).
+        name: String,
+        /// The chip: a known one fills in the memory map, target, protection unit, probe and console.
+        #[arg(long)]
+        chip: String,
+        /// cortex-m, riscv or xtensa: needed for a chip the SDK does not know.
+        #[arg(long)]
+        arch: Option<String>,
+        /// Copy this board's wiring (src/, Cargo.toml) instead of the templates.
+        #[arg(long)]
+        from: Option<String>,
     },
     /// The board matrix: host unit tests, the QEMU tests on every QEMU board, a build of every
     /// hardware board; one table, then `N passed, N failed`.
@@ -199,6 +214,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 println!("{}", serde_json::to_string_pretty(&size::json(&built, &board))?);
             } else {
                 size::print_table(&built, &board);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::NewBoard { name, chip, arch, from } => {
+            let req = scaffold::Request { name: &name, chip: &chip, arch: arch.as_deref(), from: from.as_deref() };
+            let made = scaffold::new_board(&sdk.join("bsp"), &req)?;
+            println!("created board {} ({}, {}):", made.board.name(), made.board.file.board.arch, made.board.file.board.status);
+            for f in &made.files {
+                println!("  {}", f.strip_prefix(&sdk).unwrap_or(f).display());
+            }
+            println!("next:");
+            for (i, step) in made.todo.iter().enumerate() {
+                println!("  {}. {step}", i + 1);
             }
             Ok(ExitCode::SUCCESS)
         }
