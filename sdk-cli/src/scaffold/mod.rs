@@ -166,12 +166,15 @@ fn todo(s: &Spec, from: Option<&Board>) -> Vec<String> {
         )),
         (Some(c), _) => todo.push(format!("{board_toml}: filled in for the {} ({}); check kernel.flash and kernel.ram with `cargo mote size`", c.name, c.summary)),
     }
+    if s.chip.is_some_and(|c| c.qemu.is_some()) && !s.name.starts_with("qemu-") {
+        todo.push(format!("a QEMU board's name starts with qemu- (the demo test checks the banner for it): consider qemu-{}", s.name));
+    }
     if let Some(b) = from {
         todo.push(format!("bsp/{}/src/: {}'s wiring: check every address in it against the {}", s.name, b.name(), s.chip_name));
     } else if s.wiring() == chips::Wiring::Placeholder {
-        let what = if s.arch == "xtensa" { "console" } else { "console and clock" };
+        let what = if s.arch == "xtensa" { "the console is a placeholder" } else { "the console and the clock are placeholders" };
         todo.push(format!(
-            "bsp/{}/src/main.rs: the {what} are placeholders (src/placeholder.rs): write the drivers (docs/porting.md, steps 2 and 3){}",
+            "bsp/{}/src/main.rs: {what} (src/placeholder.rs): write the drivers (docs/porting.md, steps 2 and 3){}",
             s.name,
             s.chip.map(|c| format!("; {}", c.notes)).unwrap_or_default()
         ));
