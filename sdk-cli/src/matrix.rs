@@ -6,13 +6,15 @@
 //! `N passed, N failed`, which CI reads: it stays the last line.
 //!
 //! ```text
-//!  main thread: set up board 1 ─ build test 1 ─ build test 2 ─ ... ─ set up board 2 ─ ...
-//!                                     │ job          │ job
-//!  runners (--jobs):                  └─► QEMU ──────┴─► QEMU ...
+//!  builders (--jobs), a target each:  set up board ─ build test 1 ─ build test 2 ─ ... ─ next board
+//!                                                        │ job          │ job
+//!  runners (--jobs):                                     └─► QEMU ──────┴─► QEMU ...
 //! ```
 //!
-//! Builds run one at a time (cargo already uses every core); QEMU runs overlap them, so a board's
-//! long tests (the fuzz test) run while the next board builds.
+//! A firmware build spends most of its time in one single-threaded step (fat LTO with one codegen
+//! unit), so builds for different targets run side by side, each in its own cargo target
+//! directory; QEMU runs overlap them, so a board's long tests (the fuzz test) run while the next
+//! image builds.
 
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Mutex};
@@ -35,7 +37,7 @@ pub struct Request<'a> {
     pub image: Option<&'a str>,
     /// Show cargo's progress.
     pub verbose: bool,
-    /// How many QEMU runs at a time.
+    /// How many builds, and how many QEMU runs, at a time.
     pub jobs: usize,
 }
 
@@ -82,10 +84,13 @@ pub fn run(sdk: &Path, req: &Request) -> Result<Tally> {
     let tests = testing::load_tests(sdk, req.image, &mut tally)?;
     let demo = Image::load(&sdk.join("mote.toml"))?;
 
-    // (board, test, passed) from the runners.
+    // (board, test, passed) from the runners; (board, what was built) from the builders.
     let results: Mutex<Vec<(String, String, bool)>> = Mutex::new(Vec::new());
+    let built: Mutex<Vec<(String, Builds)>> = Mutex::new(Vec::new());
+    let groups = Mutex::new(by_target(&boards).into_iter());
     let (send, receive) = mpsc::channel::<Job>();
     let receive = Mutex::new(receive);
+    let (tests, demo, boards) = (&tests, &demo, &boards);
     std::thread::scope(|s| {
         for _ in 0..req.jobs.max(1) {
             s.spawn(|| loop {
@@ -95,13 +100,33 @@ pub fn run(sdk: &Path, req: &Request) -> Result<Tally> {
                 results.lock().unwrap().push((job.board.name().to_string(), job.test.clone(), ok));
             });
         }
-        for board in &boards {
-            let row = rows.iter_mut().find(|r| r.name == board.name()).expect("a row per board");
-            build_board(board, &tests, &demo, req, row, &mut tally, &send);
+        for _ in 0..req.jobs.max(1) {
+            let send = send.clone();
+            let (groups, built) = (&groups, &built);
+            s.spawn(move || loop {
+                let next = groups.lock().unwrap().next();
+                let Some(group) = next else { break };
+                for i in group {
+                    let b = build_board(&boards[i], tests, demo, req, &send);
+                    built.lock().unwrap().push((boards[i].name().to_string(), b));
+                }
+            });
         }
         drop(send);
     });
 
+    for (board, b) in built.into_inner().unwrap() {
+        let row = rows.iter_mut().find(|r| r.name == board).expect("a row per board");
+        // A hardware board's build is a test; a QEMU test image that does not build, a failed test.
+        if !row.qemu {
+            tally.passed += b.ok;
+        }
+        tally.failed += b.failed;
+        row.builds = (b.ok, b.failed);
+        if b.demo_failed {
+            row.boot = Some(false);
+        }
+    }
     for (board, test, ok) in results.into_inner().unwrap() {
         let row = rows.iter_mut().find(|r| r.name == board).expect("a row per board");
         tally.add(ok);
@@ -142,55 +167,74 @@ fn board_dirs(sdk: &Path, board: Option<&str>) -> Result<Vec<PathBuf>> {
     }
 }
 
+/// Boards grouped by Rust target, the largest group first. Image builds for one target share a
+/// cargo target directory (and its lock): a builder takes a whole group, so builders for different
+/// targets never wait on each other.
+fn by_target(boards: &[Board]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    for (i, b) in boards.iter().enumerate() {
+        match groups.iter_mut().find(|g| boards[g[0]].target() == b.target()) {
+            Some(g) => g.push(i),
+            None => groups.push(vec![i]),
+        }
+    }
+    groups.sort_by_key(|g| std::cmp::Reverse(g.len()));
+    groups
+}
+
+/// What a builder made for one board.
+#[derive(Default)]
+struct Builds {
+    ok: usize,
+    /// Images that did not build (or the toolchain that did not set up).
+    failed: usize,
+    /// The `demo` test image did not build: the board did not boot.
+    demo_failed: bool,
+}
+
 /// Sets a board up and builds what its row needs, handing QEMU tests to the runners.
-/// A hardware board's build counts as one test; a QEMU test image that fails to build counts as
-/// a failed test.
-fn build_board(board: &Board, tests: &[Test], demo: &Image, req: &Request, row: &mut Row, tally: &mut Tally, runners: &mpsc::Sender<Job>) {
+fn build_board(board: &Board, tests: &[Test], demo: &Image, req: &Request, runners: &mpsc::Sender<Job>) -> Builds {
+    let mut b = Builds::default();
     let cargo = match toolchain::ensure_board(board, &mut |m| eprintln!("setup: {m}")) {
         Ok(c) => c,
         Err(e) => {
             println!("FAIL {:<18} setup: {e:#}", board.name());
-            row.builds.1 += 1;
-            tally.failed += 1;
-            return;
+            b.failed += 1;
+            return b;
         }
     };
-    if !row.qemu {
+    if board.file.board.status != "qemu" {
         if req.image.is_some() {
-            return;
+            return b;
         }
         match image::build(&cargo, board, demo, req.verbose) {
             Ok(built) => {
                 println!("ok   {:<18} {:<14} built {}", board.name(), demo.name(), built.image_elf.display());
-                row.builds.0 += 1;
-                tally.passed += 1;
+                b.ok += 1;
             }
             Err(e) => {
                 println!("FAIL {:<18} {:<14} build failed: {e:#}", board.name(), demo.name());
-                row.builds.1 += 1;
-                tally.failed += 1;
+                b.failed += 1;
             }
         }
-        return;
+        return b;
     }
     for t in tests.iter().filter(|t| testing::selects(&t.expect, board)) {
         match image::build(&cargo, board, &t.image, req.verbose) {
             Ok(built) => {
-                row.builds.0 += 1;
+                b.ok += 1;
                 let job = Job { board: board.clone(), test: t.image.name().to_string(), expect: t.expect.clone(), elf: built.image_elf };
-                // The runners outlive the sender: this cannot fail.
+                // The runners outlive the builders: this cannot fail.
                 let _ = runners.send(job);
             }
             Err(e) => {
                 println!("FAIL {:<18} {:<14} build failed: {e:#}", board.name(), t.image.name());
-                row.builds.1 += 1;
-                tally.failed += 1;
-                if t.image.name() == BOOT_TEST {
-                    row.boot = Some(false);
-                }
+                b.failed += 1;
+                b.demo_failed |= t.image.name() == BOOT_TEST;
             }
         }
     }
+    b
 }
 
 /// The table: one row per board (and one for the host unit tests), four result columns.
