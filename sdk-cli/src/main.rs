@@ -219,15 +219,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Cmd::NewBoard { name, chip, arch, from } => {
             let req = scaffold::Request { name: &name, chip: &chip, arch: arch.as_deref(), from: from.as_deref() };
-            let made = scaffold::new_board(&sdk.join("bsp"), &req)?;
-            println!("created board {} ({}, {}):", made.board.name(), made.board.file.board.arch, made.board.file.board.status);
-            for f in &made.files {
-                println!("  {}", f.strip_prefix(&sdk).unwrap_or(f).display());
-            }
-            println!("next:");
-            for (i, step) in made.todo.iter().enumerate() {
-                println!("  {}. {step}", i + 1);
-            }
+            scaffold::new_board(&sdk.join("bsp"), &req)?.print(&sdk);
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Test { board, image, jobs, verbose } => {

@@ -24,7 +24,7 @@ use anyhow::{bail, Result};
 use crate::image;
 use crate::manifest::{Board, Image};
 use crate::testing::{self, Job, Tally, Test};
-use crate::toolchain;
+use crate::toolchain::{self, FirmwareCargo};
 
 /// The QEMU test whose result is the "boot" column: the demo image boots and exits cleanly.
 const BOOT_TEST: &str = "demo";
@@ -51,7 +51,7 @@ struct Row {
     qemu: bool,
     /// The demo test: `None` when it was not run.
     boot: Option<bool>,
-    /// The other QEMU tests: passed, and run or failed to build.
+    /// The other QEMU tests: passed, and run or failed to build (or a failed setup).
     suite: (usize, usize),
     /// Images built, images that failed to build (or the toolchain that did not set up).
     builds: (usize, usize),
@@ -84,13 +84,23 @@ pub fn run(sdk: &Path, req: &Request) -> Result<Tally> {
     let tests = testing::load_tests(sdk, req.image, &mut tally)?;
     let demo = Image::load(&sdk.join("mote.toml"))?;
 
+    // Setup installs packages (apt, rustup): one board at a time, before any builder starts.
+    // With --image, hardware boards are not built, so not set up either.
+    let cargos: Vec<Result<FirmwareCargo, String>> = boards
+        .iter()
+        .map(|b| match req.image.is_some() && b.file.board.status != "qemu" {
+            true => Err("not set up".into()),
+            false => toolchain::ensure_board(b, &mut |m| eprintln!("setup: {m}")).map_err(|e| format!("{e:#}")),
+        })
+        .collect();
+
     // (board, test, passed) from the runners; (board, what was built) from the builders.
     let results: Mutex<Vec<(String, String, bool)>> = Mutex::new(Vec::new());
     let built: Mutex<Vec<(String, Builds)>> = Mutex::new(Vec::new());
     let groups = Mutex::new(by_target(&boards).into_iter());
     let (send, receive) = mpsc::channel::<Job>();
     let receive = Mutex::new(receive);
-    let (tests, demo, boards) = (&tests, &demo, &boards);
+    let (tests, demo, boards, cargos) = (&tests, &demo, &boards, &cargos);
     std::thread::scope(|s| {
         for _ in 0..req.jobs.max(1) {
             s.spawn(|| loop {
@@ -107,7 +117,7 @@ pub fn run(sdk: &Path, req: &Request) -> Result<Tally> {
                 let next = groups.lock().unwrap().next();
                 let Some(group) = next else { break };
                 for i in group {
-                    let b = build_board(&boards[i], tests, demo, req, &send);
+                    let b = build_board(&boards[i], &cargos[i], tests, demo, req, &send);
                     built.lock().unwrap().push((boards[i].name().to_string(), b));
                 }
             });
@@ -123,6 +133,10 @@ pub fn run(sdk: &Path, req: &Request) -> Result<Tally> {
         }
         tally.failed += b.failed;
         row.builds = (b.ok, b.failed);
+        if row.qemu {
+            // A test that did not build is one of the suite's failures.
+            row.suite.1 += b.failed - usize::from(b.demo_failed);
+        }
         if b.demo_failed {
             row.boot = Some(false);
         }
@@ -192,22 +206,24 @@ struct Builds {
     demo_failed: bool,
 }
 
-/// Sets a board up and builds what its row needs, handing QEMU tests to the runners.
-fn build_board(board: &Board, tests: &[Test], demo: &Image, req: &Request, runners: &mpsc::Sender<Job>) -> Builds {
+/// Builds what a board's row needs with the toolchain set up for it, handing QEMU tests to the
+/// runners.
+fn build_board(board: &Board, cargo: &Result<FirmwareCargo, String>, tests: &[Test], demo: &Image, req: &Request, runners: &mpsc::Sender<Job>) -> Builds {
     let mut b = Builds::default();
-    let cargo = match toolchain::ensure_board(board, &mut |m| eprintln!("setup: {m}")) {
+    let hardware = board.file.board.status != "qemu";
+    if hardware && req.image.is_some() {
+        return b;
+    }
+    let cargo = match cargo {
         Ok(c) => c,
         Err(e) => {
-            println!("FAIL {:<18} setup: {e:#}", board.name());
+            println!("FAIL {:<18} setup: {e}", board.name());
             b.failed += 1;
             return b;
         }
     };
-    if board.file.board.status != "qemu" {
-        if req.image.is_some() {
-            return b;
-        }
-        match image::build(&cargo, board, demo, req.verbose) {
+    if hardware {
+        match image::build(cargo, board, demo, req.verbose) {
             Ok(built) => {
                 println!("ok   {:<18} {:<14} built {}", board.name(), demo.name(), built.image_elf.display());
                 b.ok += 1;
@@ -220,7 +236,7 @@ fn build_board(board: &Board, tests: &[Test], demo: &Image, req: &Request, runne
         return b;
     }
     for t in tests.iter().filter(|t| testing::selects(&t.expect, board)) {
-        match image::build(&cargo, board, &t.image, req.verbose) {
+        match image::build(cargo, board, &t.image, req.verbose) {
             Ok(built) => {
                 b.ok += 1;
                 let job = Job { board: board.clone(), test: t.image.name().to_string(), expect: t.expect.clone(), elf: built.image_elf };

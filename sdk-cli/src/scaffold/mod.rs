@@ -32,6 +32,20 @@ pub struct Scaffolded {
     pub todo: Vec<String>,
 }
 
+impl Scaffolded {
+    /// Tells the porter what was made (paths relative to `sdk`) and what to do next.
+    pub fn print(&self, sdk: &Path) {
+        println!("created board {} ({}, {}):", self.board.name(), self.board.file.board.arch, self.board.file.board.status);
+        for f in &self.files {
+            println!("  {}", f.strip_prefix(sdk).unwrap_or(f).display());
+        }
+        println!("next:");
+        for (i, step) in self.todo.iter().enumerate() {
+            println!("  {}. {step}", i + 1);
+        }
+    }
+}
+
 /// Writes `bsp_dir/NAME/` and checks that its manifest loads; on any error nothing is left behind.
 pub fn new_board(bsp_dir: &Path, req: &Request) -> Result<Scaffolded> {
     check_name(req.name)?;
