@@ -11,7 +11,9 @@ mod manifest;
 mod monitor;
 mod ports;
 mod probe;
+mod matrix;
 mod qemu;
+mod scaffold;
 mod size;
 mod testing;
 mod toolchain;
@@ -104,14 +106,32 @@ enum Cmd {
     /// Run a benchmark in QEMU with deterministic virtual time.
     #[command(subcommand)]
     Bench(bench::Bench),
-    /// Run the host unit tests and the QEMU integration tests.
+    /// Scaffold a new board package, bsp/NAME/, that builds at once (docs/porting.md).
+    NewBoard {
+        /// The board's name, its directory under bsp/ (like nrf52840-dk).
+        name: String,
+        /// The chip: a known one fills in the memory map, target, protection unit, probe and console.
+        #[arg(long)]
+        chip: String,
+        /// cortex-m, riscv or xtensa: needed for a chip the SDK does not know.
+        #[arg(long)]
+        arch: Option<String>,
+        /// Copy this board's wiring (src/, Cargo.toml) instead of the templates.
+        #[arg(long)]
+        from: Option<String>,
+    },
+    /// The board matrix: host unit tests, the QEMU tests on every QEMU board, a build of every
+    /// hardware board; one table, then `N passed, N failed`.
     Test {
-        /// Only this board ("all" for every QEMU board, the default).
+        /// Only this board ("all", the default: every board under bsp/).
         #[arg(long, short)]
         board: Option<String>,
-        /// Only the QEMU tests whose image name contains this (host unit tests are skipped).
+        /// Only the QEMU tests whose image name contains this (host tests and hardware builds are skipped).
         #[arg(long, short)]
         image: Option<String>,
+        /// How many QEMU tests run at a time, alongside the builds (default: the number of cores).
+        #[arg(long, short)]
+        jobs: Option<usize>,
         /// Show cargo's progress.
         #[arg(long, short)]
         verbose: bool,
@@ -251,21 +271,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Cmd::Bench(b) => bench::run(&sdk, b),
-        Cmd::Test { board, image, verbose } => {
-            let boards = match board.as_deref() {
-                None | Some("all") => manifest::all_boards(&sdk)?.into_iter().filter(|b| b.file.board.status == "qemu").collect(),
-                Some(name) => vec![manifest::find_board(&sdk, name)?],
-            };
-            let mut ready = Vec::new();
-            for b in boards {
-                let cargo = toolchain::ensure_board(&b, &mut log_setup)?;
-                ready.push((b, cargo));
-            }
-            let mut tally = if image.is_some() { testing::Tally::default() } else { testing::host_tests(&sdk) };
-            let q = testing::run_qemu_tests(&sdk, &ready, image.as_deref(), verbose)?;
-            tally.passed += q.passed;
-            tally.failed += q.failed;
-            println!("{} passed, {} failed", tally.passed, tally.failed);
+        Cmd::NewBoard { name, chip, arch, from } => {
+            let req = scaffold::Request { name: &name, chip: &chip, arch: arch.as_deref(), from: from.as_deref() };
+            scaffold::new_board(&sdk.join("bsp"), &req)?.print(&sdk);
+            Ok(ExitCode::SUCCESS)
+        }
+        Cmd::Test { board, image, jobs, verbose } => {
+            let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+            let req = matrix::Request { board: board.as_deref(), image: image.as_deref(), verbose, jobs: jobs.unwrap_or(cores) };
+            let tally = matrix::run(&sdk, &req)?;
             Ok(if tally.failed == 0 { ExitCode::SUCCESS } else { ExitCode::FAILURE })
         }
     }

@@ -1,20 +1,18 @@
-//! `mote test`: host unit tests, then every QEMU test image on every selected board.
+//! The pieces of `mote test`: host unit tests, loading QEMU test images, and booting and judging
+//! one (the board matrix that runs them all is in `matrix`).
 //!
 //! A QEMU test is an image manifest under `tests/qemu/` with an `[expect]` table: the exit status,
 //! regular expressions that must match output lines in order, and ones that must match nothing.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Result;
 use regex_lite::Regex;
 
-use crate::image;
 use crate::manifest::{Board, Expect, Image};
 use crate::qemu;
-use crate::toolchain::FirmwareCargo;
 
 /// Crates whose unit tests run on the host.
 const HOST_CRATES: &[&str] = &["mote-abi", "mote-hal", "mote-kernel", "mote-cli"];
@@ -27,7 +25,8 @@ pub struct Tally {
 }
 
 impl Tally {
-    fn add(&mut self, ok: bool) {
+    /// Counts one result.
+    pub fn add(&mut self, ok: bool) {
         if ok {
             self.passed += 1
         } else {
@@ -141,17 +140,24 @@ pub fn judge(expect: &Expect, output: &str, status: Option<i32>) -> Vec<String> 
     problems
 }
 
-struct Job {
-    board: Board,
-    test: String,
-    expect: Expect,
-    elf: PathBuf,
+/// One QEMU test, built for one board, waiting to run.
+pub struct Job {
+    pub board: Board,
+    pub test: String,
+    pub expect: Expect,
+    pub elf: PathBuf,
 }
 
-/// Builds and runs every QEMU test on `boards`, printing one line per test.
-pub fn run_qemu_tests(sdk: &Path, boards: &[(Board, FirmwareCargo)], only: Option<&str>, verbose: bool) -> Result<Tally> {
-    let mut tally = Tally::default();
-    let mut jobs = Vec::new();
+/// A QEMU test image and its expectations.
+pub struct Test {
+    pub image: Image,
+    pub expect: Expect,
+}
+
+/// Loads every QEMU test whose image name contains `only` (all with `None`). A manifest that does
+/// not load, lacks `[expect]` or repeats another's name is reported and counted as a failure.
+pub fn load_tests(sdk: &Path, only: Option<&str>, tally: &mut Tally) -> Result<Vec<Test>> {
+    let mut tests = Vec::new();
     let mut seen = std::collections::BTreeMap::new();
     for path in qemu_tests(sdk)? {
         let image = match Image::load(&path) {
@@ -176,38 +182,13 @@ pub fn run_qemu_tests(sdk: &Path, boards: &[(Board, FirmwareCargo)], only: Optio
             tally.failed += 1;
             continue;
         };
-        for (board, cargo) in boards {
-            if !selects(&expect, board) {
-                continue;
-            }
-            match image::build(cargo, board, &image, verbose) {
-                Ok(built) => jobs.push(Job { board: board.clone(), test: image.name().to_string(), expect: expect.clone(), elf: built.image_elf }),
-                Err(e) => {
-                    println!("FAIL {:<18} {:<14} build failed: {e:#}", board.name(), image.name());
-                    tally.failed += 1;
-                }
-            }
-        }
+        tests.push(Test { image, expect });
     }
-    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(jobs.len().max(1));
-    let queue = Mutex::new(jobs.into_iter());
-    let results = Mutex::new(Tally::default());
-    std::thread::scope(|s| {
-        for _ in 0..workers {
-            s.spawn(|| loop {
-                let Some(job) = queue.lock().unwrap().next() else { break };
-                let ok = run_one(&job);
-                results.lock().unwrap().add(ok);
-            });
-        }
-    });
-    let r = results.into_inner().unwrap();
-    tally.passed += r.passed;
-    tally.failed += r.failed;
-    Ok(tally)
+    Ok(tests)
 }
 
-fn run_one(job: &Job) -> bool {
+/// Boots one built test in QEMU and judges it, printing one line (and the output on failure).
+pub fn run_one(job: &Job) -> bool {
     let captured = match qemu::run_captured(&job.board, &job.elf, Duration::from_secs(job.expect.timeout)) {
         Ok(c) => c,
         Err(e) => {

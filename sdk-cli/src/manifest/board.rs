@@ -212,6 +212,8 @@ impl Board {
         if min < 4 || !min.is_power_of_two() {
             return Err(field_error(&path, "protection.min_region", "must be a power of two, at least 4"));
         }
+        check_target(&path, &file.board)?;
+        check_alignment(&path, &file)?;
         for (name, d) in &file.devices {
             let field = format!("devices.{name}");
             let r = &file.protection;
@@ -222,17 +224,81 @@ impl Board {
             if d.size.0 < r.min_region || !shaped {
                 return Err(field_error(&path, &field, "its registers are not a region the protection unit can map (see protection.rule)"));
             }
+            if d.base.checked_add(d.size.0).is_none_or(|end| end > 1 << 32) {
+                return Err(field_error(&path, &format!("{field}.base"), "the registers must lie inside the 32-bit address space"));
+            }
             let inside = |m: &MemoryRange| d.base < m.origin + m.size.0 && m.origin < d.base + d.size.0;
             if inside(&m.flash) || inside(&m.ram) {
                 return Err(field_error(&path, &field, "overlaps memory.flash or memory.ram"));
             }
         }
-        if file.board.status == "qemu" && file.qemu.is_none() {
-            return Err(field_error(&path, "qemu", "a board with status \"qemu\" needs a [qemu] table"));
+        check_devices_disjoint(&path, &file)?;
+        match (file.board.status.as_str(), &file.qemu) {
+            ("qemu", None) => return Err(field_error(&path, "qemu", "a board with status \"qemu\" needs a [qemu] table")),
+            ("hardware", Some(_)) => {
+                return Err(field_error(
+                    &path,
+                    "qemu",
+                    "a board with status \"hardware\" is not emulated: remove the [qemu] table, or make a separate qemu-* board",
+                ))
+            }
+            _ => {}
         }
         check_flash_and_console(&path, &file)?;
         Ok(Board { file, dir: dir.to_path_buf() })
     }
+}
+
+/// Checks that `board.target` is a Rust target of `board.arch`.
+fn check_target(path: &Path, info: &BoardInfo) -> Result<()> {
+    let prefixes: &[&str] = match info.arch.as_str() {
+        "cortex-m" => &["thumbv6m", "thumbv7m", "thumbv7em", "thumbv8m"],
+        "riscv" => &["riscv32"],
+        _ => &["xtensa"],
+    };
+    if prefixes.iter().any(|p| info.target.starts_with(p)) {
+        return Ok(());
+    }
+    let want = prefixes.iter().map(|p| format!("{p}-...")).collect::<Vec<_>>().join(", ");
+    Err(field_error(path, "board.target", format!("\"{}\" is not a target of arch \"{}\" (expected {want})", info.target, info.arch)))
+}
+
+/// Checks that memory origins and the kernel's reservation fall on the protection unit's
+/// granule: processes are placed right after the kernel, and the unit cannot draw a region
+/// boundary between two granules.
+fn check_alignment(path: &Path, file: &BoardFile) -> Result<()> {
+    let min = file.protection.min_region;
+    let m = &file.memory;
+    let k = &file.kernel;
+    let checks = [
+        ("memory.flash.origin", m.flash.origin),
+        ("memory.ram.origin", m.ram.origin),
+        ("kernel.flash", k.flash.0),
+        ("kernel.ram", k.ram.0),
+    ];
+    for (field, value) in checks {
+        if value % min != 0 {
+            return Err(field_error(
+                path,
+                field,
+                format!("{value:#x} is not a multiple of protection.min_region ({min}): the protection unit could not start a process region there"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Checks that no two devices share registers.
+fn check_devices_disjoint(path: &Path, file: &BoardFile) -> Result<()> {
+    let devices: Vec<(&String, &BoardDevice)> = file.devices.iter().collect();
+    for (i, (a, da)) in devices.iter().enumerate() {
+        for (b, db) in &devices[i + 1..] {
+            if da.base < db.base + db.size.0 && db.base < da.base + da.size.0 {
+                return Err(field_error(path, &format!("devices.{b}"), format!("overlaps devices.{a}")));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Checks `[flash]` and `[console]`: both are required on a real board.
@@ -295,7 +361,7 @@ mod tests {
         let root = temp_dir("board");
         let dir = root.join("myboard");
         std::fs::create_dir_all(&dir).unwrap();
-        let good = "[board]\nname = \"myboard\"\ndescription = \"d\"\narch = \"cortex-m\"\ncpu = \"c\"\ntarget = \"t\"\nstatus = \"hardware\"\n\
+        let good = "[board]\nname = \"myboard\"\ndescription = \"d\"\narch = \"cortex-m\"\ncpu = \"c\"\ntarget = \"thumbv7em-none-eabihf\"\nstatus = \"hardware\"\n\
             [memory]\nflash = { origin = 0, size = \"256K\" }\nram = { origin = 0x20000000, size = \"64K\" }\n\
             [kernel]\nflash = \"32K\"\nram = \"8K\"\n[protection]\nunit = \"pmsav7\"\nrule = \"power-of-two\"\nmin_region = 32\n\
             [flash]\ntool = \"probe-rs\"\nchip = \"nRF52840_xxAA\"\n[console]\nkind = \"uart\"\nbaud = 115200\n";
@@ -326,5 +392,49 @@ mod tests {
         let no_baud = good.replace("baud = 115200\n", "");
         std::fs::write(dir.join("board.toml"), no_baud).unwrap();
         assert!(Board::load(&dir).unwrap_err().to_string().contains("field `console.baud`"));
+        let no_console = good.replace("[console]\nkind = \"uart\"\nbaud = 115200\n", "");
+        std::fs::write(dir.join("board.toml"), no_console).unwrap();
+        assert!(Board::load(&dir).unwrap_err().to_string().contains("field `console`: a board with status \"hardware\" needs"));
+    }
+
+    /// Writes `text` as `myboard`'s manifest and returns the load error (empty if it loads).
+    fn load_error(tag: &str, text: &str) -> String {
+        let dir = temp_dir(tag).join("myboard");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("board.toml"), text).unwrap();
+        Board::load(&dir).err().map(|e| e.to_string()).unwrap_or_default()
+    }
+
+    #[test]
+    fn inconsistent_memory_maps_are_named() {
+        let good = crate::manifest::tests_support::board_text("power-of-two", 32).replace("\"b\"", "\"myboard\"");
+        assert_eq!(load_error("map-good", &good), "");
+        let cases = [
+            // Missing fields name the table and the field.
+            (good.replace("target = \"thumbv7em-none-eabihf\"\n", ""), "field `board`: missing field `target`"),
+            (good.replace("ram = \"8K\"\n", ""), "field `kernel`: missing field `ram`"),
+            (good.replace("[protection]\nunit = \"u\"\nrule = \"power-of-two\"\nmin_region = 32\n", ""), "missing field `protection`"),
+            // A target of another architecture.
+            (good.replace("thumbv7em-none-eabihf", "riscv32imac-unknown-none-elf"), "field `board.target`: \"riscv32imac-unknown-none-elf\" is not a target of arch \"cortex-m\""),
+            // The kernel's reservation and the origins must fall on the protection granule.
+            (good.replace("flash = \"32K\"", "flash = 32760"), "field `kernel.flash`: 0x7ff8 is not a multiple of protection.min_region (32)"),
+            (good.replace("ram = \"8K\"", "ram = 8200"), "field `kernel.ram`"),
+            (good.replace("origin = 0x20000000", "origin = 0x20000010"), "field `memory.ram.origin`"),
+            (good.replace("origin = 0,", "origin = 4,"), "field `memory.flash.origin`"),
+            // Ranges past 4 GiB.
+            (good.replace("origin = 0x20000000", "origin = 0xFFFF8000"), "field `memory.ram`: must be a non-empty range inside the 32-bit address space"),
+            // A hardware board is not emulated.
+            (format!("{good}[qemu]\nbinary = \"qemu-system-arm\"\nmachine = \"m\"\n"), "field `qemu`: a board with status \"hardware\" is not emulated"),
+            // Devices: outside the address space, overlapping each other.
+            (format!("{good}[devices.t]\nkind = \"k\"\nbase = 0xFFFFF000\nsize = \"8K\"\n"), "field `devices.t`"),
+            (
+                format!("{good}[devices.a]\nkind = \"k\"\nbase = 0x40000000\nsize = \"4K\"\n[devices.b]\nkind = \"k\"\nbase = 0x40000000\nsize = \"4K\"\n"),
+                "field `devices.b`: overlaps devices.a",
+            ),
+        ];
+        for (i, (text, want)) in cases.iter().enumerate() {
+            let e = load_error(&format!("map-{i}"), text);
+            assert!(e.contains("myboard/board.toml") && e.contains(want), "case {i}: {e}");
+        }
     }
 }

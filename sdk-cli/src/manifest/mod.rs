@@ -134,7 +134,7 @@ pub mod tests_support {
     /// A valid board.toml for board "b" with the given region rule.
     pub fn board_text(rule: &str, min: u64) -> String {
         format!(
-            "[board]\nname = \"b\"\ndescription = \"d\"\narch = \"cortex-m\"\ncpu = \"c\"\ntarget = \"t\"\nstatus = \"hardware\"\n\
+            "[board]\nname = \"b\"\ndescription = \"d\"\narch = \"cortex-m\"\ncpu = \"c\"\ntarget = \"thumbv7em-none-eabihf\"\nstatus = \"hardware\"\n\
              [memory]\nflash = {{ origin = 0, size = \"256K\" }}\nram = {{ origin = 0x20000000, size = \"64K\" }}\n\
              [kernel]\nflash = \"32K\"\nram = \"8K\"\n[protection]\nunit = \"u\"\nrule = \"{rule}\"\nmin_region = {min}\n\
              [flash]\ntool = \"probe-rs\"\nchip = \"c\"\n[console]\nkind = \"rtt\"\n"
