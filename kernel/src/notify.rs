@@ -11,6 +11,9 @@
 //! owner's priority: it cannot starve more important processes. No other process can enable,
 //! acknowledge or even see the interrupt.
 
+// Without the feature, the calls are left out (see `syscall::dispatch`) and so is what only they use.
+#![cfg_attr(not(feature = "devices"), allow(dead_code, unused_imports))]
+
 use mote_abi::{LogLevel, SyscallError, Timeout, ARG_COUNT, MAX_NAME_LEN};
 use mote_hal::{Arch, Board};
 
@@ -97,6 +100,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `irq_ack(bits)`.
+    #[cfg(feature = "devices")]
     pub(crate) fn sys_irq_ack(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let bits = args[0] as u32;
         let devices = self.image.processes[i].devices;
@@ -113,6 +117,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `device(name_ptr, name_len) -> (base, size, bit)`.
+    #[cfg(feature = "devices")]
     pub(crate) fn sys_device(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         if args[1] == 0 || args[1] > MAX_NAME_LEN {
             return Err(SyscallError::InvalidArgument);

@@ -19,6 +19,9 @@
 //! `set_periodic` applies it at run time, counting every declared process's density as reserved
 //! whether it runs or not, so a declared process can always start again.
 
+// Without the feature, the calls are left out (see `syscall::dispatch`) and so is what only they use.
+#![cfg_attr(not(feature = "realtime"), allow(dead_code, unused_imports))]
+
 use mote_abi::{LogLevel, SyscallError, ARG_COUNT};
 use mote_hal::clock::{micros_to_ticks, ticks_to_micros};
 use mote_hal::{Arch, Board, Clock};
@@ -30,6 +33,7 @@ use crate::syscall::{ok, Outcome, Results};
 
 impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Makes process `i` periodic with `timing`, its first job released now.
+    #[cfg(feature = "realtime")]
     pub(crate) fn begin_periodic(&mut self, i: usize, timing: &RealtimeDesc) {
         let frequency = self.board.clock().frequency();
         let now = self.now();
@@ -106,6 +110,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `next_period() -> misses`.
+    #[cfg(feature = "realtime")]
     pub(crate) fn sys_next_period(&mut self, i: usize) -> Outcome {
         let Some(p) = self.procs[i].periodic else {
             return Outcome::Done(crate::syscall::error(SyscallError::InvalidArgument));
@@ -140,6 +145,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// `set_periodic(period_us, deadline_us, budget_us)`; a period of 0 makes the caller an
     /// ordinary process again. As in `process.toml`: 0 < budget <= deadline <= period.
+    #[cfg(feature = "realtime")]
     pub(crate) fn sys_set_periodic(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let word = |k: usize| u32::try_from(args[k]).map_err(|_| SyscallError::InvalidArgument);
         let (period_us, deadline_us, budget_us) = (word(0)?, word(1)?, word(2)?);
