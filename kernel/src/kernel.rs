@@ -158,7 +158,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// How the scheduler sees process `i`, if it is ready.
     pub(crate) fn candidate(&self, i: usize) -> Option<Candidate> {
         let p = &self.procs[i];
-        (p.state == State::Ready).then(|| Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) })
+        matches!(p.state, State::Ready).then(|| Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) })
     }
 
     /// Process `i`'s priority, raised by what it inherits from processes waiting on its mutexes.

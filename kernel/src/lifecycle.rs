@@ -32,7 +32,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// an empty stack, heap empty. A process that ran before gets a new generation.
     pub(crate) fn start(&mut self, i: usize) {
         let desc = &self.image.processes[i];
-        if self.procs[i].state != State::NotStarted {
+        if !matches!(self.procs[i].state, State::NotStarted) {
             self.procs[i].generation = self.procs[i].generation.wrapping_add(1);
             self.procs[i].restarts += 1;
         }
