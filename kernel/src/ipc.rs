@@ -135,6 +135,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// The most important process blocked sending to `receiver` (by effective priority, as
     /// everywhere else; lowest index among equals).
     fn most_important_sender_to(&self, receiver: usize) -> Option<usize> {
+        if !cfg!(feature = "ipc") {
+            return None; // Only `send` and `send_leased` make a sender.
+        }
         let mut best: Option<(usize, Priority)> = None;
         for (j, p) in self.procs.iter().enumerate() {
             if let State::Sending(m) = p.state {

@@ -38,6 +38,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// An interrupt fired: hand it to the process that owns it (the line stays masked until that
     /// process acknowledges it). Returns whether anyone owns it.
     pub(crate) fn deliver_interrupt(&mut self, irq: u32) -> bool {
+        if !cfg!(feature = "devices") {
+            return false; // No process owns a device (the boot check makes sure).
+        }
         for i in 0..N {
             let bit = self.image.processes[i].devices.iter().find(|d| d.irq == Some(irq)).map(|d| d.notify_bit);
             if let Some(bit) = bit {
@@ -54,6 +57,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Sets up the interrupts of process `i`'s devices as it starts: urgency set, unmasked.
     pub(crate) fn enable_device_interrupts(&mut self, i: usize) {
+        if !cfg!(feature = "devices") {
+            return;
+        }
         for d in self.image.processes[i].devices {
             if let Some(irq) = d.irq {
                 self.arch.set_interrupt_priority(irq, d.irq_priority);
@@ -64,6 +70,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Masks the interrupts of process `i`'s devices as it ends.
     pub(crate) fn disable_device_interrupts(&mut self, i: usize) {
+        if !cfg!(feature = "devices") {
+            return;
+        }
         for d in self.image.processes[i].devices {
             if let Some(irq) = d.irq {
                 self.arch.disable_interrupt(irq);

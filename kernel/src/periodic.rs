@@ -61,6 +61,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// The deadline of process `i`'s current job, unless it has missed it already: what orders
     /// it among equals, and what the clock must wake the kernel for.
     pub(crate) fn pending_job_deadline(&self, i: usize) -> Option<u64> {
+        if !cfg!(feature = "realtime") {
+            return None; // Only `begin_periodic` makes a process periodic.
+        }
         let p = &self.procs[i];
         p.job_deadline.filter(|_| p.periodic.is_some_and(|t| !t.reported))
     }
@@ -104,6 +107,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Process `i`'s wait for its next release is over: its job starts.
     pub(crate) fn released(&mut self, i: usize) {
+        if !cfg!(feature = "realtime") {
+            return; // Only `next_period` awaits a release.
+        }
         self.begin_job(i);
         let misses = self.procs[i].periodic.map_or(0, |p| p.misses);
         self.complete(i, ok(misses as usize, 0, 0));
