@@ -331,6 +331,7 @@ impl<const N: usize, const M: usize, const Q: usize> ImageDesc<N, M, Q> {
         // A kernel built without a service (see Cargo.toml's features) refuses an image that
         // declares a use of it: `cargo mote build` derives the features from these declarations.
         let declared = |uses: fn(&ProcessDesc) -> bool| self.processes.iter().any(uses);
+        let has = |kind: fn(&ObjectKind) -> bool| self.objects.iter().any(|o| kind(&o.kind));
         let left_out = [
             (cfg!(feature = "realtime") || !declared(|p| p.realtime.is_some()), "periodic process, kernel without `realtime`"),
             (cfg!(feature = "ipc") || !declared(|p| p.capabilities.send.0 != 0), "send capability, kernel without `ipc`"),
@@ -340,6 +341,10 @@ impl<const N: usize, const M: usize, const Q: usize> ImageDesc<N, M, Q> {
                 "spawn or kill capability, kernel without `process-control`",
             ),
             (cfg!(feature = "log-read") || !declared(|p| p.capabilities.log_read), "log_read capability, kernel without `log-read`"),
+            (cfg!(feature = "mutex") || !has(|k| matches!(k, ObjectKind::Mutex)), "mutex, kernel without `mutex`"),
+            (cfg!(feature = "semaphore") || !has(|k| matches!(k, ObjectKind::Semaphore { .. })), "semaphore, kernel without `semaphore`"),
+            (cfg!(feature = "flags") || !has(|k| matches!(k, ObjectKind::EventFlags)), "event flags, kernel without `flags`"),
+            (cfg!(feature = "queue") || !has(|k| matches!(k, ObjectKind::Queue { .. })), "queue, kernel without `queue`"),
         ];
         if let Some((_, problem)) = left_out.iter().find(|(built_in, _)| !built_in) {
             return err("kernel", problem);

@@ -118,7 +118,8 @@ pub struct Image {
 }
 
 /// The kernel features an image may ask for in `image.kernel_features`.
-const EXPLICIT_KERNEL_FEATURES: &[&str] = &["full", "realtime", "ipc", "devices", "process-control", "log-read", "fault-injection"];
+const EXPLICIT_KERNEL_FEATURES: &[&str] =
+    &["full", "realtime", "ipc", "devices", "process-control", "log-read", "mutex", "semaphore", "flags", "queue", "fault-injection"];
 
 impl Image {
     /// The features of `mote-kernel` this image's kernel is built with: each optional service some
@@ -133,6 +134,10 @@ impl Image {
             ("devices", declared(|p| !p.devices.is_empty())),
             ("process-control", declared(|p| !p.capabilities.spawn.is_empty() || !p.capabilities.kill.is_empty())),
             ("log-read", declared(|p| p.capabilities.log_read)),
+            ("mutex", !self.file.mutex.is_empty()),
+            ("semaphore", !self.file.semaphore.is_empty()),
+            ("flags", !self.file.flags.is_empty()),
+            ("queue", !self.file.queue.is_empty()),
         ];
         let mut features: Vec<String> = derived.iter().filter(|(_, used)| *used).map(|(f, _)| f.to_string()).collect();
         features.extend(self.file.image.kernel_features.iter().cloned());
