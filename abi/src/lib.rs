@@ -158,6 +158,14 @@ pub enum Sysno {
     /// `borrow_write(sender, index, offset, data_ptr, len) -> copied`: copy the caller's bytes
     /// into lease `index` of `sender` at `offset`.
     BorrowWrite = 37,
+    /// `irq_raise(task, bits)`: raise, from software, the interrupts of `task`'s devices whose
+    /// notification bits are in `bits` (needs `task` in the caller's `send` capability). Each
+    /// arrives as if its device had interrupted.
+    IrqRaise = 38,
+    /// `inspect(task, addr, buf_ptr, len) -> copied`: copy `len` bytes of `task`'s memory at
+    /// `addr` into the caller's buffer (needs `task` in the caller's `inspect` capability), as a
+    /// debugger or monitor reads a process it watches.
+    Inspect = 39,
 }
 
 impl Sysno {
@@ -201,6 +209,8 @@ impl Sysno {
             35 => Self::LeaseInfo,
             36 => Self::BorrowRead,
             37 => Self::BorrowWrite,
+            38 => Self::IrqRaise,
+            39 => Self::Inspect,
             _ => return None,
         })
     }
@@ -502,9 +512,9 @@ mod tests {
                 assert_eq!(s as u32, n);
             }
         }
-        assert!((1..=37).all(|n| Sysno::from_u32(n).is_some()), "every call from 1 to 37 is defined");
+        assert!((1..=39).all(|n| Sysno::from_u32(n).is_some()), "every call from 1 to 39 is defined");
         assert_eq!(Sysno::from_u32(0), None);
-        assert_eq!(Sysno::from_u32(38), None);
+        assert_eq!(Sysno::from_u32(40), None);
         assert_eq!(Sysno::from_u32(u32::MAX), None);
     }
 

@@ -110,6 +110,10 @@ pub trait InterruptController {
     /// Masks an interrupt line at the interrupt controller.
     fn disable_interrupt(&mut self, irq: u32);
 
+    /// Makes an interrupt line pending from software, as if its device had interrupted: it is
+    /// taken (and recorded for [`Arch::take_interrupt`]) as soon as the line is unmasked.
+    fn pend_interrupt(&mut self, irq: u32);
+
     /// Sets the urgency of an interrupt line: 0 is the most urgent of those a process may own.
     /// The kernel's own interrupts (its clock) stay more urgent than any of them.
     fn set_interrupt_priority(&mut self, irq: u32, priority: u8);

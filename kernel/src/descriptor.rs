@@ -50,6 +50,8 @@ pub struct Capabilities {
     pub spawn: TaskSet,
     /// Processes it may `kill` (and, with `spawn`, `restart`).
     pub kill: TaskSet,
+    /// Processes whose memory it may read with `inspect` (a monitor's or debugger's right).
+    pub inspect: TaskSet,
     /// Whether it may read the kernel log ring (`log_read`).
     pub log_read: bool,
 }

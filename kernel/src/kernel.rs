@@ -38,6 +38,13 @@ pub struct Kernel<A: Arch, B: Board, const N: usize, const M: usize = 0, const Q
     pub(crate) protected: Option<usize>,
     /// The process that ran last (round-robin among equal priorities).
     pub(crate) last: usize,
+    /// For each priority level, the process that ran last at that level (`u8::MAX`: none yet).
+    /// Turns among equals resume from there after a more important process has run, so a
+    /// process that was preempted keeps its turn.
+    pub(crate) last_at: [u8; LEVELS],
+    /// The process that gave up its turn (`rotate`) and has not been passed over yet: a more
+    /// important process may run first, and the turn passes when its level is picked from again.
+    gave_up: Option<usize>,
     /// The alarm currently requested from the clock.
     pub(crate) alarm: Option<u64>,
     /// The most recent log output.
@@ -48,6 +55,14 @@ pub struct Kernel<A: Arch, B: Board, const N: usize, const M: usize = 0, const Q
     /// The running process's time slice: whose it is and when it ends (only while an equal
     /// competes for the CPU).
     pub(crate) slice: Option<(usize, u64)>,
+}
+
+/// Priority levels (`process.toml` allows 0 to 31).
+const LEVELS: usize = 32;
+
+/// The index of priority `p`'s level in [`Kernel::last_at`].
+fn level(p: Priority) -> usize {
+    usize::from(p.0).min(LEVELS - 1)
 }
 
 impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
@@ -62,6 +77,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             procs: core::array::from_fn(|_| Process::default()),
             protected: None,
             last: N.saturating_sub(1),
+            last_at: [u8::MAX; LEVELS],
+            gave_up: None,
             alarm: None,
             log_ring: LogRing::default(),
             // Nothing has run yet: the first pick among equals starts at task 0.
@@ -112,8 +129,10 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if self.arch.interrupt_pending() {
             self.service_interrupts();
         }
-        let rotate = core::mem::take(&mut self.rotate);
-        let Some(i) = sched::pick(N, self.last, rotate, |j| self.candidate(j)) else {
+        if core::mem::take(&mut self.rotate) {
+            self.gave_up = Some(self.last);
+        }
+        let Some(i) = self.pick() else {
             if self.slice.take().is_some() {
                 // Nobody runs, so no slice runs either: do not wake up for its end.
                 self.arm();
@@ -125,7 +144,6 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.service_interrupts();
             return None;
         };
-        self.last = i;
         self.update_slice(i);
         if self.protected != Some(i) {
             let (regions, n) = self.image.processes[i].protection_regions();
@@ -159,6 +177,26 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     pub(crate) fn candidate(&self, i: usize) -> Option<Candidate> {
         let p = &self.procs[i];
         matches!(p.state, State::Ready).then(|| Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) })
+    }
+
+    /// The next process to run ([`sched::pick_with_turns`]): turns among equals resume from the
+    /// process that ran last at their priority level (at a level where nothing ran yet, from the
+    /// process that ran last of all), and a turn given up passes once.
+    fn pick(&mut self) -> Option<usize> {
+        let (last, gave_up, last_at) = (self.last, self.gave_up, &self.last_at);
+        let current_at = |l: usize| if last_at[l] == u8::MAX { last } else { usize::from(last_at[l]) };
+        let turn = |p: Priority| {
+            let current = current_at(level(p));
+            (current, gave_up == Some(current))
+        };
+        let i = sched::pick_with_turns(N, turn, |j| self.candidate(j))?;
+        let l = level(self.effective_priority(i));
+        if gave_up == Some(current_at(l)) {
+            self.gave_up = None;
+        }
+        self.last = i;
+        self.last_at[l] = i as u8;
+        Some(i)
     }
 
     /// Process `i`'s priority, raised by what it inherits from processes waiting on its mutexes.

@@ -11,7 +11,7 @@
 
 use core::fmt;
 
-use mote_abi::{Ending, LogLevel, SyscallError, TaskId, Timeout, ARG_COUNT};
+use mote_abi::{Ending, LogLevel, SyscallError, TaskId, Timeout, ARG_COUNT, MAX_MESSAGE_LEN};
 use mote_hal::clock::micros_to_ticks;
 use mote_hal::{Arch, Board, Clock, Fault, FaultKind, UserContext};
 
@@ -227,6 +227,21 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         self.log(LogLevel::Info, format_args!("process '{name}' killed by '{by}'"));
         self.end(target, State::Killed { by: i });
         Ok(ok(0, 0, 0))
+    }
+
+    /// `inspect(task, addr, buf_ptr, len) -> copied`: copies up to 256 bytes of a running
+    /// process's memory (its flash or RAM, as it may read them itself) into the caller's buffer.
+    pub(crate) fn sys_inspect(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
+        let target = self.resolve(args[0])?;
+        if !self.image.processes[i].capabilities.inspect.contains(target) {
+            return Err(SyscallError::NotPermitted);
+        }
+        if args[3] > MAX_MESSAGE_LEN {
+            return Err(SyscallError::TooLarge);
+        }
+        let from = umem::UserRead::new(&self.image.processes[target], args[1], args[3])?;
+        let to = umem::UserWrite::new(&self.image.processes[i], args[2], args[3])?;
+        Ok(ok(from.copy_to(&to), 0, 0))
     }
 
     /// `restart(task) -> task`: stops (if running) and starts a process.

@@ -17,6 +17,7 @@
 use mote_abi::{LogLevel, SyscallError, Timeout, ARG_COUNT, MAX_NAME_LEN};
 use mote_hal::{Arch, Board};
 
+use crate::descriptor::DeviceDesc;
 use crate::kernel::Kernel;
 use crate::process::State;
 use crate::syscall::{error, ok, Outcome, Results};
@@ -111,16 +112,24 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// `irq_ack(bits)`.
     #[cfg(feature = "devices")]
     pub(crate) fn sys_irq_ack(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
-        let bits = args[0] as u32;
-        let devices = self.image.processes[i].devices;
-        let owned = devices.iter().filter(|d| d.irq.is_some()).fold(0u32, |m, d| m | 1 << d.notify_bit);
-        if bits == 0 || bits & !owned != 0 {
+        let lines = interrupt_lines(self.image.processes[i].devices, args[0] as u32).ok_or(SyscallError::NotPermitted)?;
+        for irq in lines {
+            self.arch.enable_interrupt(irq);
+        }
+        Ok(ok(0, 0, 0))
+    }
+
+    /// `irq_raise(task, bits)`: pends the interrupt lines of `task`'s devices named by their
+    /// notification bits. Each then takes the path of a device interrupt (recorded, masked,
+    /// delivered to its owner), or waits for its line to be unmasked by the owner's `irq_ack`.
+    pub(crate) fn sys_irq_raise(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
+        let to = self.resolve(args[0])?;
+        if !self.image.processes[i].capabilities.send.contains(to) {
             return Err(SyscallError::NotPermitted);
         }
-        for d in devices {
-            if let Some(irq) = d.irq.filter(|_| bits & (1 << d.notify_bit) != 0) {
-                self.arch.enable_interrupt(irq);
-            }
+        let lines = interrupt_lines(self.image.processes[to].devices, args[1] as u32).ok_or(SyscallError::InvalidArgument)?;
+        for irq in lines {
+            self.arch.pend_interrupt(irq);
         }
         Ok(ok(0, 0, 0))
     }
@@ -144,4 +153,14 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     pub(crate) fn unowned_interrupt(&mut self, irq: u32) {
         self.log(LogLevel::Warn, format_args!("interrupt {irq} has no owner; left masked"));
     }
+}
+
+/// The interrupt lines of `devices` whose notification bits are in `bits`; `None` if `bits` is 0
+/// or names a bit that is no interrupt of these devices.
+fn interrupt_lines(devices: &'static [DeviceDesc], bits: u32) -> Option<impl Iterator<Item = u32>> {
+    let owned = devices.iter().filter(|d| d.irq.is_some()).fold(0u32, |m, d| m | 1 << d.notify_bit);
+    if bits == 0 || bits & !owned != 0 {
+        return None;
+    }
+    Some(devices.iter().filter(move |d| bits & (1 << d.notify_bit) != 0).filter_map(|d| d.irq))
 }

@@ -7,9 +7,10 @@
 //!    raised while it holds a mutex a more important process waits for (priority inheritance).
 //! 3. Among equals, a process with a deadline (a periodic job, earliest-deadline-first) goes before
 //!    one without, and the earliest deadline first.
-//! 4. Among equals that are still tied, the process that ran last keeps the CPU, unless it asked to
-//!    rotate (it yielded, or its time slice ran out): then the next one after it in task-index
-//!    order, wrapping, goes; so equals take turns.
+//! 4. Among equals that are still tied, the process that ran last at their priority keeps the CPU,
+//!    unless it asked to rotate (it yielded, or its time slice ran out): then the next one after it
+//!    in task-index order, wrapping, goes; so equals take turns, and a process that a more
+//!    important one interrupted resumes its turn ([`pick_with_turns`]).
 //!
 //! `pick` sees processes only through [`Candidate`]s, so it is tested exhaustively on the host.
 
@@ -43,24 +44,34 @@ impl Candidate {
 /// `n` is the number of processes, `ready(i)` describes process `i` if it is ready, `current` is
 /// the process that ran last and `rotate` whether it gave up its turn among equals.
 pub fn pick(n: usize, current: usize, rotate: bool, ready: impl Fn(usize) -> Option<Candidate>) -> Option<usize> {
-    if n == 0 {
-        return None;
-    }
-    let mut best: Option<(usize, Candidate)> = None;
-    // Start after `current` so that, among ties, the first found is the next in turn; visit
-    // `current` last, and let it keep a tie only if it does not rotate.
-    for offset in 1..=n {
-        let i = (current + offset) % n;
+    pick_with_turns(n, |_| (current, rotate), ready)
+}
+
+/// [`pick`], with turns kept per priority: `turn(p)` is the process that ran last at priority `p`
+/// and whether it gave up its turn. So a process that a more important one interrupted resumes
+/// its turn afterwards, rather than the turns starting over from the interrupting process.
+pub fn pick_with_turns(
+    n: usize,
+    turn: impl Fn(Priority) -> (usize, bool),
+    ready: impl Fn(usize) -> Option<Candidate>,
+) -> Option<usize> {
+    // Among ties, the lowest rank wins: `current` first if it keeps its turn (rank 0), then the
+    // processes after it in task-index order, wrapping, and `current` last if it gave it up.
+    let mut best: Option<(usize, Candidate, usize)> = None;
+    for i in 0..n {
         let Some(c) = ready(i) else { continue };
+        let (current, rotate) = turn(c.priority);
+        let current = current % n;
+        let rank = if i == current && !rotate { 0 } else { 1 + (i + n - current - 1) % n };
         let better = match &best {
             None => true,
-            Some((_, b)) => c.beats(b) || (i == current % n && !rotate && !b.beats(&c)),
+            Some((_, b, r)) => c.beats(b) || (!b.beats(&c) && rank < *r),
         };
         if better {
-            best = Some((i, c));
+            best = Some((i, c, rank));
         }
     }
-    best.map(|(i, _)| i)
+    best.map(|(i, _, _)| i)
 }
 
 #[cfg(test)]
@@ -72,6 +83,16 @@ mod tests {
 
     fn cand(p: u8, d: Option<u64>) -> Candidate {
         Candidate { priority: Priority(p), deadline: d }
+    }
+
+    #[test]
+    fn turns_are_kept_per_priority() {
+        // 0 and 2 tie at priority 2; 3 ran last of all, at priority 1, and is not ready now.
+        let set = [Some(cand(2, None)), None, Some(cand(2, None)), None];
+        let at_2 = |current, rotate| move |p: Priority| if p == Priority(2) { (current, rotate) } else { (3, false) };
+        assert_eq!(pick_with_turns(4, at_2(2, false), |i| set[i]), Some(2), "2 ran last at its level and keeps its turn");
+        assert_eq!(pick_with_turns(4, at_2(2, true), |i| set[i]), Some(0), "2 gave up its turn");
+        assert_eq!(pick(4, 3, false, |i| set[i]), Some(0), "turns kept for all levels together start after 3");
     }
 
     #[test]

@@ -130,6 +130,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             Sysno::IrqAck => self.sys_irq_ack(i, args).into(),
             #[cfg(feature = "devices")]
             Sysno::Device => self.sys_device(i, args).into(),
+            Sysno::IrqRaise => self.sys_irq_raise(i, args).into(),
+            Sysno::Inspect => self.sys_inspect(i, args).into(),
             Sysno::Object => self.sys_object(i, args).into(),
             #[cfg(feature = "realtime")]
             Sysno::SetPeriodic => self.sys_set_periodic(i, args).into(),

@@ -275,10 +275,11 @@ fn process_desc(p: &Process, board: &Board, names: &[String], flash: Span, ram: 
     };
     let c = &p.capabilities;
     let caps = format!(
-        "::mote_kernel::Capabilities {{ send: ::mote_kernel::TaskSet({:#x}), spawn: ::mote_kernel::TaskSet({:#x}), kill: ::mote_kernel::TaskSet({:#x}), log_read: {} }}",
+        "::mote_kernel::Capabilities {{ send: ::mote_kernel::TaskSet({:#x}), spawn: ::mote_kernel::TaskSet({:#x}), kill: ::mote_kernel::TaskSet({:#x}), inspect: ::mote_kernel::TaskSet({:#x}), log_read: {} }}",
         task_set(names, &c.send),
         task_set(names, &c.spawn),
         task_set(names, &c.kill),
+        task_set(names, &c.inspect),
         c.log_read
     );
     let devices: Vec<String> = p

@@ -1,5 +1,6 @@
 //! `mote`: the Mote SDK command line. From a checkout of the SDK, `cargo mote <command>`.
 
+mod bench;
 mod elf;
 mod firmware;
 mod image;
@@ -74,6 +75,9 @@ enum Cmd {
         #[arg(long, conflicts_with = "image")]
         minimal: bool,
     },
+    /// Run a benchmark in QEMU with deterministic virtual time.
+    #[command(subcommand)]
+    Bench(bench::Bench),
     /// Run the host unit tests and the QEMU integration tests.
     Test {
         /// Only this board ("all" for every QEMU board, the default).
@@ -211,6 +215,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        Cmd::Bench(b) => bench::run(&sdk, b),
         Cmd::Test { board, image, verbose } => {
             let boards = match board.as_deref() {
                 None | Some("all") => manifest::all_boards(&sdk)?.into_iter().filter(|b| b.file.board.status == "qemu").collect(),

@@ -49,9 +49,9 @@ pub mod time;
 pub use core::time::Duration;
 pub use ipc::{find, receive, receive_timeout, reply, send, send_timeout, Message, TaskId};
 pub use lease::{borrow_read, borrow_write, lease_info, send_leased, Lease, LeaseInfo};
-pub use lifecycle::{kill, ps, restart, spawn, wait, wait_timeout, Ending};
+pub use lifecycle::{inspect, kill, ps, restart, spawn, wait, wait_timeout, Ending};
 pub use logging::{log, log_fmt, log_read};
-pub use notify::{device, irq_ack, notify, notify_wait};
+pub use notify::{device, irq_ack, irq_raise, notify, notify_wait};
 pub use mote_abi::{
     LogLevel, ProcessRecord, ProcessState, SyscallError, Sysno, LEASE_READ, LEASE_WRITE, MAX_LEASES, MAX_LOG_LEN, MAX_MESSAGE_LEN,
     MAX_NAME_LEN,

@@ -30,6 +30,15 @@ pub fn kill(t: TaskId) -> Result<(), SyscallError> {
     status(syscall(Sysno::Kill, [t.0.to_raw() as usize, 0, 0, 0, 0, 0, 0])[0])
 }
 
+/// Copies `buf.len()` bytes (at most 256) of process `t`'s memory at `addr` into `buf`, as a
+/// monitor or debugger reads a process it watches (needs `t` in this process's `inspect`
+/// capability). Returns how many bytes were copied.
+pub fn inspect(t: TaskId, addr: usize, buf: &mut [u8]) -> Result<usize, SyscallError> {
+    let r = syscall(Sysno::Inspect, [t.0.to_raw() as usize, addr, buf.as_mut_ptr() as usize, buf.len(), 0, 0, 0]);
+    status(r[0])?;
+    Ok(r[1])
+}
+
 /// Stops (if running) and starts process `t` afresh: its memory re-initialised, a new
 /// generation. Restarting oneself does not return.
 pub fn restart(t: TaskId) -> Result<TaskId, SyscallError> {

@@ -28,6 +28,13 @@ pub fn irq_ack(bits: u32) -> Result<(), SyscallError> {
     status(syscall(Sysno::IrqAck, [bits as usize, 0, 0, 0, 0, 0, 0])[0])
 }
 
+/// Raises, from software, the interrupts of `to`'s devices whose notification bits are in
+/// `bits` (needs `to` in the `send` list of this process's capabilities): each reaches `to` as
+/// if its device had interrupted.
+pub fn irq_raise(to: TaskId, bits: u32) -> Result<(), SyscallError> {
+    status(syscall(Sysno::IrqRaise, [to.0.to_raw() as usize, bits as usize, 0, 0, 0, 0, 0])[0])
+}
+
 /// One of this process's devices (`[[device]]` in process.toml): where its registers are (mapped
 /// for this process), their size, and the notification bit of its interrupt (32 if none).
 pub fn device(name: &str) -> Result<(usize, usize, u32), SyscallError> {

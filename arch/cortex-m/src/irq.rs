@@ -95,6 +95,17 @@ pub fn disable(irq: u32) {
     unsafe { (*NVIC::PTR).icer[irq / 32].write(1 << (irq % 32)) };
 }
 
+/// Makes `irq` pending at the NVIC (`ISPR`): if the line is unmasked, its interrupt is taken at
+/// once and recorded by [`DefaultHandler`] like a device's; otherwise when the line is unmasked.
+pub fn pend(irq: u32) {
+    let irq = irq as usize % LINES;
+    // SAFETY: pending a line only makes `DefaultHandler` record it, as if its device had fired.
+    unsafe { (*NVIC::PTR).ispr[irq / 32].write(1 << (irq % 32)) };
+    // Take it before going on, as the peers' software interrupt does after writing STIR.
+    cortex_m::asm::dsb();
+    cortex_m::asm::isb();
+}
+
 /// An interrupt line, for the `cortex-m` crate's NVIC priority API.
 #[derive(Copy, Clone)]
 struct Line(u16);

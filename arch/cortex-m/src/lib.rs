@@ -191,6 +191,10 @@ impl InterruptController for CortexM {
         irq::disable(irq);
     }
 
+    fn pend_interrupt(&mut self, irq: u32) {
+        irq::pend(irq);
+    }
+
     fn set_interrupt_priority(&mut self, irq: u32, priority: u8) {
         irq::set_priority(irq, priority);
     }

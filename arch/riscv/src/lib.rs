@@ -41,6 +41,15 @@ pub struct RiscvArch {
     pmp: pmp::Pmp,
     misa: usize,
     irq: Controller,
+    /// Sources pended from software ([`InterruptController::pend_interrupt`]): neither the PLIC
+    /// nor the interrupt matrix can make a source pending, so they are kept here until taken.
+    soft_pending: u128,
+    /// Sources taken from `soft_pending` and not yet re-enabled: they were never claimed at the
+    /// controller, so they must not be completed there.
+    soft_taken: u128,
+    /// Sources the kernel has enabled (a software-pended source counts only while enabled, as a
+    /// masked line would not fire).
+    enabled: u128,
 }
 
 /// Where device interrupts come from.
@@ -81,7 +90,7 @@ impl RiscvArch {
 
     fn with_controller(irq: Controller) -> Self {
         let misa = riscv::register::misa::try_read().map(|m| m.bits()).unwrap_or(0);
-        Self { pmp: pmp::Pmp::new(), misa, irq }
+        Self { pmp: pmp::Pmp::new(), misa, irq, soft_pending: 0, soft_taken: 0, enabled: 0 }
     }
 }
 
@@ -164,27 +173,63 @@ impl InterruptController for RiscvArch {
         }
         // With mstatus.MIE clear, `wfi` returns once an enabled interrupt is pending (at once if
         // one already is) without taking it: the kernel then checks its deadlines.
+        if self.interrupt_pending() {
+            return;
+        }
         riscv::asm::wfi();
     }
 
     fn take_interrupt(&mut self) -> Option<u32> {
         // The machine timer is not a PLIC source: the kernel checks its deadlines anyway.
-        match &mut self.irq {
-            Controller::None => None,
+        let claimed = match &mut self.irq {
+            Controller::None => return None,
             Controller::Plic(p) => p.claim(),
             Controller::Matrix(m) => m.claim(),
+        };
+        if claimed.is_some() {
+            return claimed;
         }
+        // A software-pended source is masked when taken, as a claimed source is.
+        let ready = self.soft_pending & self.enabled;
+        if ready == 0 {
+            return None;
+        }
+        let source = ready.trailing_zeros();
+        self.soft_pending &= !(1 << source);
+        self.soft_taken |= 1 << source;
+        self.disable_interrupt(source);
+        Some(source)
     }
 
     fn enable_interrupt(&mut self, irq: u32) {
+        let soft = irq < 128 && self.soft_taken & (1 << irq) != 0;
+        if irq < 128 {
+            self.soft_taken &= !(1 << irq);
+            self.enabled |= 1 << irq;
+        }
         match &mut self.irq {
             Controller::None => {}
+            Controller::Plic(p) if soft => p.enable(irq),
             Controller::Plic(p) => p.complete_and_enable(irq),
             Controller::Matrix(m) => m.enable(irq),
         }
     }
 
+    fn pend_interrupt(&mut self, irq: u32) {
+        let exists = match &self.irq {
+            Controller::None => false,
+            Controller::Plic(_) => irq > 0 && irq < plic::SOURCES,
+            Controller::Matrix(_) => irq < 128,
+        };
+        if exists {
+            self.soft_pending |= 1 << irq;
+        }
+    }
+
     fn disable_interrupt(&mut self, irq: u32) {
+        if irq < 128 {
+            self.enabled &= !(1 << irq);
+        }
         match &mut self.irq {
             Controller::None => {}
             Controller::Plic(p) => p.disable(irq),
@@ -201,12 +246,13 @@ impl InterruptController for RiscvArch {
     }
 
     fn interrupt_pending(&self) -> bool {
+        let soft = self.soft_pending & self.enabled != 0;
         if let Controller::Matrix(m) = &self.irq {
-            return m.pending();
+            return soft || m.pending();
         }
         let mip = riscv::register::mip::read().bits();
         let mie = riscv::register::mie::read().bits();
-        mip & mie != 0
+        mip & mie != 0 || soft
     }
 }
 

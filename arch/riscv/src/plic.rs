@@ -43,6 +43,14 @@ impl Plic {
             return;
         }
         self.regs.write32(CLAIM_COMPLETE, source);
+        self.enable(source);
+    }
+
+    /// Enables `source` without completing it (for a source that was never claimed).
+    pub fn enable(&mut self, source: u32) {
+        if source == 0 || source >= SOURCES {
+            return;
+        }
         let word = ENABLE + 4 * (source as usize / 32);
         let v = self.regs.read32(word);
         self.regs.write32(word, v | 1 << (source % 32));

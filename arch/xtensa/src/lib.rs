@@ -106,6 +106,10 @@ impl InterruptController for XtensaArch {
 
     fn disable_interrupt(&mut self, _irq: u32) {}
 
+    // No process owns an interrupt line here (the only interrupt is the timer), so the kernel
+    // never has a line to pend.
+    fn pend_interrupt(&mut self, _irq: u32) {}
+
     fn set_interrupt_priority(&mut self, _irq: u32, _priority: u8) {}
 
     fn interrupt_pending(&self) -> bool {

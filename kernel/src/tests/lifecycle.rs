@@ -166,3 +166,28 @@ fn a_waiter_learns_who_restarted_the_process_and_stale_ids_cannot_restart() {
     assert_eq!(s.results(0)[2], err(SyscallError::PeerGone), "the generation-0 id is stale after the restart");
     assert_eq!(s.results(2)[1], err(SyscallError::NotPermitted), "the capability is checked before anything else");
 }
+
+#[test]
+fn inspect_reads_only_the_processes_it_may_watch() {
+    let mut config = Config::new([2, 1, 1]);
+    config.caps[1] = Capabilities { inspect: TaskSet(0b001), ..Capabilities::default() };
+    config.caps[2] = Capabilities::default();
+    let watched = vec![Write(200, b"counter!".to_vec()), Call(Sysno::SleepUntil, vec![Val(10_000), Val(0)])];
+    let monitor = vec![
+        Call(Sysno::SleepUntil, vec![Val(100), Val(0)]),
+        Call(Sysno::Inspect, vec![Task("a"), RamOf("a", 200), Ram(300), Val(8)]),
+        Call(Sysno::Inspect, vec![Task("a"), RamOf("c", 0), Ram(300), Val(8)]),
+        Call(Sysno::Inspect, vec![Task("a"), RamOf("a", 200), RamOf("a", 0), Val(8)]),
+        Call(Sysno::Inspect, vec![Task("a"), RamOf("a", 0), Ram(300), Val(257)]),
+    ];
+    let outsider = vec![Call(Sysno::Inspect, vec![Task("a"), RamOf("a", 200), Ram(300), Val(8)])];
+    let mut s = sim_with(config, [watched, monitor, outsider]);
+    s.run();
+    let r = s.results(1);
+    assert_eq!(r[1], [0, 8, 0, 0]);
+    assert_eq!(s.ram(1, 300, 8), b"counter!", "copied from a's RAM");
+    assert_eq!(r[2], err(SyscallError::BadAddress), "c's RAM is not a's");
+    assert_eq!(r[3], err(SyscallError::BadAddress), "the buffer must be the caller's");
+    assert_eq!(r[4], err(SyscallError::TooLarge));
+    assert_eq!(s.results(2)[0], err(SyscallError::NotPermitted), "inspecting needs the capability");
+}

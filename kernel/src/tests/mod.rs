@@ -32,6 +32,8 @@ pub(super) enum Arg {
     Flash(usize),
     /// The current task id of the named process (as `find` would return).
     Task(&'static str),
+    /// The address at this offset in the named process's RAM.
+    RamOf(&'static str, usize),
 }
 
 #[derive(Clone, Debug)]
@@ -93,6 +95,8 @@ pub(super) struct FakeArch {
     /// Script, RAM base and table of names, by entry point.
     scripts: HashMap<usize, (Vec<Step>, usize)>,
     names: Vec<(&'static str, usize)>,
+    /// RAM base of each process, by task index.
+    rams: Vec<usize>,
     protected: Vec<Vec<(Region, Access)>>,
     /// The generation of each task, as the test expects the kernel to have it.
     generations: Vec<u16>,
@@ -106,6 +110,8 @@ pub(super) struct FakeArch {
     pub(super) raised: Vec<u32>,
     /// Interrupt lines currently enabled (a line appears once per enable).
     pub(super) enabled: Vec<u32>,
+    /// Lines pended from software while masked: raised when next enabled.
+    pub(super) held: Vec<u32>,
 }
 
 /// Fake time, in ticks of 1 MHz (one tick per microsecond).
@@ -126,6 +132,7 @@ impl FakeArch {
                 let idx = self.names.iter().find(|(n, _)| *n == name).expect("name").1;
                 TaskId { index: idx as u16, generation: self.generations[idx] }.to_raw() as usize
             }
+            Arg::RamOf(name, off) => self.rams[self.names.iter().find(|(n, _)| *n == name).expect("name").1] + off,
         }
     }
 }
@@ -223,13 +230,26 @@ impl InterruptController for FakeArch {
     }
 
     fn enable_interrupt(&mut self, irq: u32) {
-        self.enabled.push(irq);
+        if let Some(k) = self.held.iter().position(|&h| h == irq) {
+            // A pended line fires as soon as it is unmasked, and is masked again by doing so.
+            self.held.remove(k);
+            self.raised.push(irq);
+        } else {
+            self.enabled.push(irq);
+        }
     }
 
     fn disable_interrupt(&mut self, irq: u32) {
         self.enabled.retain(|&e| e != irq);
     }
-
+    fn pend_interrupt(&mut self, irq: u32) {
+        if let Some(k) = self.enabled.iter().position(|&e| e == irq) {
+            self.enabled.remove(k);
+            self.raised.push(irq);
+        } else if !self.held.contains(&irq) {
+            self.held.push(irq);
+        }
+    }
     fn set_interrupt_priority(&mut self, _irq: u32, _priority: u8) {}
 
     fn interrupt_pending(&self) -> bool {
@@ -344,7 +364,8 @@ pub(super) const OBJECTS: [ObjectDesc; 5] = [
     ObjectDesc { name: "queue", kind: ObjectKind::Queue { message_size: 8, depth: 3, offset: 0 }, users: TaskSet(0b011) },
 ];
 
-pub(super) const ALL: Capabilities = Capabilities { send: TaskSet(0b111), spawn: TaskSet(0b111), kill: TaskSet(0b111), log_read: true };
+pub(super) const ALL: Capabilities =
+    Capabilities { send: TaskSet(0b111), spawn: TaskSet(0b111), kill: TaskSet(0b111), inspect: TaskSet(0b111), log_read: true };
 
 impl Config {
     fn new(prios: [u8; 3]) -> Self {
@@ -399,6 +420,7 @@ pub(super) fn sim_with(config: Config, scripts: [Vec<Step>; 3]) -> Sim {
     let arch = FakeArch {
         scripts: map,
         names: names.iter().enumerate().map(|(i, n)| (*n, i)).collect(),
+        rams: descs.iter().map(|d| d.ram.base).collect(),
         protected: Vec::new(),
         generations: vec![0; 3],
         time: time.clone(),
@@ -406,6 +428,7 @@ pub(super) fn sim_with(config: Config, scripts: [Vec<Step>; 3]) -> Sim {
         computed: Vec::new(),
         raised: Vec::new(),
         enabled: Vec::new(),
+        held: Vec::new(),
     };
     let board = FakeBoard { out: Vec::new(), clock: FakeClock(time) };
     let mut k = Kernel::new(arch, board, image);

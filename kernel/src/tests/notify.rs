@@ -92,3 +92,36 @@ fn device_regions_are_mapped_but_never_valid_syscall_buffers() {
     assert_eq!(mapped.len(), 3);
     assert_eq!(mapped[2], (TIMER[0].region, Access::DEVICE));
 }
+
+#[test]
+fn a_raised_interrupt_reaches_the_owner_and_waits_for_its_acknowledgement() {
+    let mut config = Config::new([1, 2, 2]);
+    config.devices[0] = &TIMER;
+    config.caps[2] = Capabilities::default();
+    let owner = vec![
+        Call(Sysno::NotifyWait, vec![Val(1 << 2), FOREVER]),
+        Call(Sysno::NotifyWait, vec![Val(1 << 2), Val(2000)]),
+        Call(Sysno::IrqAck, vec![Val(1 << 2)]),
+        Call(Sysno::NotifyWait, vec![Val(1 << 2), FOREVER]),
+    ];
+    // b raises the owner's interrupt twice: the first is delivered at once, the second is held
+    // by the masked line until the owner acknowledges the first.
+    let raiser = vec![
+        Call(Sysno::IrqRaise, vec![Task("a"), Val(1 << 2)]),
+        Call(Sysno::IrqRaise, vec![Task("a"), Val(1 << 2)]),
+        Call(Sysno::IrqRaise, vec![Task("a"), Val(1 << 3)]),
+        Call(Sysno::IrqRaise, vec![Task("b"), Val(1 << 2)]),
+    ];
+    let outsider = vec![Call(Sysno::IrqRaise, vec![Task("a"), Val(1 << 2)])];
+    let mut s = sim_with(config, [owner, raiser, outsider]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    let r = s.results(0);
+    assert_eq!(r[0], [0, 1 << 2, 0, 0], "the raised interrupt arrived as bit 2");
+    assert_eq!(r[1], err(SyscallError::TimedOut), "the second raise waited for the masked line");
+    assert_eq!(r[3], [0, 1 << 2, 0, 0], "and came through once the owner acknowledged");
+    let r = s.results(1);
+    assert_eq!(r[0], [0, 0, 0, 0]);
+    assert_eq!(r[2], err(SyscallError::InvalidArgument), "bit 3 is no interrupt of a's devices");
+    assert_eq!(r[3], err(SyscallError::InvalidArgument), "b owns no device");
+    assert_eq!(s.results(2)[0], err(SyscallError::NotPermitted), "raising needs the send capability");
+}

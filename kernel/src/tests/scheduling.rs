@@ -119,3 +119,29 @@ fn a_syscall_does_not_give_up_the_turn_but_yield_does() {
     // a: now, now, yield (then b: now, exit), a: now, exit; c last.
     assert_eq!(order, vec![0, 0, 0, 1, 1, 0, 0, 2]);
 }
+
+#[test]
+fn a_preempted_process_keeps_its_turn_among_equals() {
+    // a and b (priority 2) take turns; c (priority 1) wakes at 450 us, in the middle of b's
+    // turn, and ends. b then finishes its turn before a gets another.
+    let equal = || vec![Compute(300), Call(Sysno::Yield, vec![]), Compute(300)];
+    let mut s = sim([2, 2, 1], [equal(), equal(), vec![Call(Sysno::SleepUntil, vec![Val(450), Val(0)])]]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    let ram = |i: usize| s.k.image.processes[i].ram.base;
+    let order: Vec<usize> = s.k.arch.computed.iter().map(|&r| (0..3).find(|&i| ram(i) == r).unwrap()).collect();
+    assert_eq!(order, vec![0, 1, 1, 0, 1], "b resumed after c, before a's second turn");
+}
+
+#[test]
+fn a_turn_given_up_as_a_more_important_process_wakes_still_passes() {
+    // a's time slice ends at 100 us, just as c (more important) wakes: c runs first, then the
+    // turn passes to b rather than going back to a.
+    let mut config = Config::new([2, 2, 1]);
+    config.slice_us = 100;
+    let c = vec![Call(Sysno::SleepUntil, vec![Val(100), Val(0)])];
+    let mut s = sim_with(config, [vec![Compute(250)], vec![Compute(250)], c]);
+    assert_eq!(s.run(), ExitStatus::Success);
+    let ram = |i: usize| s.k.image.processes[i].ram.base;
+    let order: Vec<usize> = s.k.arch.computed.iter().map(|&r| (0..3).find(|&i| ram(i) == r).unwrap()).collect();
+    assert_eq!(&order[..2], &[0, 1], "b's turn came after c, not a second one for a");
+}

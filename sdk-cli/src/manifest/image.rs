@@ -182,7 +182,7 @@ impl Image {
         }
         for p in &processes {
             let c = &p.capabilities;
-            for (field, list) in [("send", &c.send), ("spawn", &c.spawn), ("kill", &c.kill)] {
+            for (field, list) in [("send", &c.send), ("spawn", &c.spawn), ("kill", &c.kill), ("inspect", &c.inspect)] {
                 for (k, name) in list.iter().enumerate() {
                     if !names.contains(name) {
                         let known: Vec<&str> = names.iter().map(|s| s.as_str()).collect();

@@ -145,6 +145,9 @@ pub struct CapabilitySection {
     pub spawn: Vec<String>,
     #[serde(default)]
     pub kill: Vec<String>,
+    /// Processes whose memory it may read with `inspect`.
+    #[serde(default)]
+    pub inspect: Vec<String>,
     /// May read the kernel log ring.
     #[serde(default)]
     pub log_read: bool,

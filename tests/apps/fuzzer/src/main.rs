@@ -131,7 +131,7 @@ fn main() {
     let mut unexpected = 0u32;
     let mut made = 0;
     while made < CALLS {
-        let number = if f.rng.next() % 16 == 0 { f.rng.next() as usize } else { f.rng.next() as usize % 38 };
+        let number = if f.rng.next() % 16 == 0 { f.rng.next() as usize } else { f.rng.next() as usize % 40 };
         let mut args = [0usize; 7];
         for a in args.iter_mut() {
             *a = match f.rng.next() % 3 {
@@ -156,6 +156,7 @@ fn main() {
             31 => &[(1, 2, true)],                 // queue_receive
             36 => &[(3, 4, true)],                 // borrow_read
             37 => &[(3, 4, false)],                // borrow_write
+            39 => &[(2, 3, true)],                 // inspect
             _ => &[],
         };
         match number {

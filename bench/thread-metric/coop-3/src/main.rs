@@ -1,0 +1,11 @@
+//! Thread-Metric's cooperative thread 3 (priority 3).
+
+#![no_std]
+#![no_main]
+#![deny(unsafe_code)]
+
+mote::entry!(main);
+
+fn main() {
+    mote_thread_metric::thread();
+}
