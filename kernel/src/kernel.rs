@@ -137,7 +137,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
                 // Nobody runs, so no slice runs either: do not wake up for its end.
                 self.arm();
             }
-            if self.alarm.is_none() {
+            if self.alarm.is_none() && !self.awaits_device() {
                 return Some(self.finish());
             }
             self.arch.wait_for_interrupt();
@@ -246,6 +246,17 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// The identifier of the current incarnation of process `i`.
     pub(crate) fn task_id(&self, i: usize) -> TaskId {
         TaskId { index: i as u16, generation: self.procs[i].generation }
+    }
+
+    /// Whether a process waits for a notification that one of its devices' interrupts can send:
+    /// then the system sleeps until that interrupt rather than ending.
+    fn awaits_device(&self) -> bool {
+        (0..N).any(|i| match self.procs[i].state {
+            State::WaitingNotification { mask } => {
+                self.image.processes[i].devices.iter().any(|d| d.irq.is_some() && mask & (1 << d.notify_bit) != 0)
+            }
+            _ => false,
+        })
     }
 
     /// Called when no process is ready and no deadline is pending: decides how the system ends.

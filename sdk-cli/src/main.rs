@@ -3,9 +3,14 @@
 mod bench;
 mod elf;
 mod firmware;
+mod flash;
 mod image;
 mod layout;
+mod logline;
 mod manifest;
+mod monitor;
+mod ports;
+mod probe;
 mod qemu;
 mod size;
 mod testing;
@@ -63,6 +68,31 @@ enum Cmd {
     Build(Target),
     /// Build an image and boot it in QEMU, console on this terminal (Ctrl-C stops it).
     Run(Target),
+    /// Build an image and write it to the board (probe-rs or espflash); on a QEMU board, boot it.
+    Flash {
+        #[command(flatten)]
+        target: Target,
+        /// espflash boards: the serial port (default: the USB serial bridge found).
+        #[arg(long)]
+        port: Option<String>,
+    },
+    /// Show the board's log (serial port, RTT, or QEMU's console), decoded and coloured.
+    Monitor {
+        #[command(flatten)]
+        target: Target,
+        /// Serial port of a `uart` console (default: the USB serial bridge of the probe found).
+        #[arg(long)]
+        port: Option<String>,
+        /// Only records at least this severe: error, warn, info, debug, trace.
+        #[arg(long, value_parser = logline::Level::parse)]
+        level: Option<logline::Level>,
+        /// Only records of this process (`kernel` for the kernel's own).
+        #[arg(long)]
+        process: Option<String>,
+        /// QEMU boards: boot the image again each time it exits.
+        #[arg(long)]
+        restart: bool,
+    },
     /// Report kernel and per-process flash and RAM use.
     Size {
         #[command(flatten)]
@@ -176,6 +206,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     "{:<20} {:<9} {:<10} {:<9} {:<9} {}",
                     f.board.name, f.board.arch, f.board.cpu, f.board.status, f.protection.unit, f.board.description
                 );
+                if let Some(c) = &f.console {
+                    let device = c.device.as_deref().map(|d| format!(" {d}")).unwrap_or_default();
+                    let baud = c.baud.map(|b| format!(", {b} baud")).unwrap_or_default();
+                    let pins = c.pins.as_deref().map(|p| format!(", {p}")).unwrap_or_default();
+                    println!("{:<20} console {}{device}{baud}{pins}", "", c.kind);
+                }
+                if let Some(fl) = &f.flash {
+                    println!("{:<20} flash with {} (chip {})", "", fl.tool, fl.chip);
+                }
                 for (name, d) in &f.devices {
                     let irq = d.irq.map(|n| format!(", irq {n}")).unwrap_or_default();
                     println!("{:<20} device {name}: {} at {:#010x}{irq}", "", d.kind, d.base);
@@ -194,6 +233,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let (built, board) = build(&sdk, &t)?;
             eprintln!("booting {} on {} (Ctrl-C to stop)", built.image_elf.display(), board.name());
             let code = qemu::run_interactive(&board, &built.image_elf)?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
+        Cmd::Flash { target, port } => {
+            let (built, board) = build(&sdk, &target)?;
+            let code = flash::flash(&board, &built, port.as_deref())?;
+            Ok(ExitCode::from(code.clamp(0, 255) as u8))
+        }
+        Cmd::Monitor { target, port, level, process, restart } => {
+            let filter = logline::Filter { level, process };
+            let code = monitor::run(&sdk, &target, port, filter, restart)?;
             Ok(ExitCode::from(code.clamp(0, 255) as u8))
         }
         Cmd::Size { mut target, json, minimal } => {

@@ -69,9 +69,15 @@ pub const ICOUNT: [&str; 2] = ["-icount", "shift=4,align=off,sleep=off"];
 /// Runs the image headless with deterministic virtual time, capturing its output, killing it
 /// after `timeout` of wall time.
 pub fn run_captured(board: &Board, elf: &Path, timeout: Duration) -> Result<Captured> {
+    run_captured_with(board, elf, timeout, &[])
+}
+
+/// [`run_captured`] with more QEMU arguments (a benchmark's `-d` logging, say).
+pub fn run_captured_with(board: &Board, elf: &Path, timeout: Duration, extra: &[&str]) -> Result<Captured> {
     let start = Instant::now();
     let mut child = command(board, elf)?
         .args(ICOUNT)
+        .args(extra)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -125,3 +125,21 @@ fn a_raised_interrupt_reaches_the_owner_and_waits_for_its_acknowledgement() {
     assert_eq!(r[3], err(SyscallError::InvalidArgument), "b owns no device");
     assert_eq!(s.results(2)[0], err(SyscallError::NotPermitted), "raising needs the send capability");
 }
+
+#[test]
+fn a_process_waiting_for_its_device_keeps_the_system_idle_not_ended() {
+    let mut config = Config::new([1, 1, 1]);
+    config.devices[0] = &TIMER;
+    let owner = vec![Call(Sysno::NotifyWait, vec![Val(1 << 2), FOREVER])];
+    let mut s = sim_with(config, [owner, idle(), idle()]);
+    for _ in 0..20 {
+        assert_eq!(s.k.step(), None, "no deadline is pending, but the owner's interrupt can still come:\n{}", s.output());
+    }
+    assert!(s.k.arch.sleeps > 0, "the kernel sleeps until an interrupt");
+    // The device interrupts while the kernel sleeps.
+    let k = s.k.arch.enabled.iter().position(|&e| e == 5).expect("the owner's line is enabled");
+    s.k.arch.enabled.remove(k);
+    s.k.arch.raised.push(5);
+    assert_eq!(s.run(), ExitStatus::Success);
+    assert_eq!(s.results(0)[0], [0, 1 << 2, 0, 0], "the owner woke with its device's bit");
+}

@@ -19,7 +19,7 @@ use std::time::Duration;
 use anyhow::{bail, Context, Result};
 use serde_json::{json, Value};
 
-use crate::{qemu, Target, DEFAULT_BOARD};
+use crate::qemu;
 
 /// Instructions in one 2-second period at 16 ns each (`-icount shift=4`).
 const INSTRUCTIONS_PER_PERIOD: f64 = 125_000_000.0;
@@ -85,21 +85,12 @@ impl Score {
 
 /// Builds and runs the benchmark image on `board`, then prints the scores.
 pub fn run(sdk: &Path, board: Option<String>, json: bool, verbose: bool) -> Result<ExitCode> {
-    let target = Target { board: Some(board.unwrap_or_else(|| DEFAULT_BOARD.into())), image: Some(sdk.join("bench/thread-metric.toml")), verbose };
-    let (built, board) = crate::build(sdk, &target)?;
+    let (built, board) = super::build(sdk, "thread-metric.toml", board, verbose)?;
     eprintln!("running Thread-Metric on {} (64 s of virtual time; a minute or two of wall time)", board.name());
     let run = qemu::run_captured(&board, &built.image_elf, TIMEOUT)?;
     let scores = match (run.status, parse(&run.output)) {
         (Some(0), Ok(scores)) => scores,
-        (status, parsed) => {
-            let tail: Vec<&str> = run.output.lines().rev().take(20).collect::<Vec<_>>().into_iter().rev().collect();
-            let why = match status {
-                None => format!("timed out after {} s", run.elapsed.as_secs()),
-                Some(s) => format!("exited with status {s}"),
-            };
-            let parsed = parsed.err().map(|e| format!("; {e}")).unwrap_or_default();
-            bail!("the Thread-Metric image {why}{parsed}; its last lines:\n{}", tail.join("\n"));
-        }
+        (status, parsed) => bail!("{}", super::failure("Thread-Metric", status, &run, parsed.err())),
     };
     let with_peers = board.name() == PEER_BOARD;
     if json {
