@@ -330,6 +330,27 @@ impl<const N: usize, const M: usize, const Q: usize> ImageDesc<N, M, Q> {
                 }
             }
         }
+        // A kernel built without a service (see Cargo.toml's features) refuses an image that
+        // declares a use of it: `cargo mote build` derives the features from these declarations.
+        let declared = |uses: fn(&ProcessDesc) -> bool| self.processes.iter().any(uses);
+        let has = |kind: fn(&ObjectKind) -> bool| self.objects.iter().any(|o| kind(&o.kind));
+        let left_out = [
+            (cfg!(feature = "realtime") || !declared(|p| p.realtime.is_some()), "periodic process, kernel without `realtime`"),
+            (cfg!(feature = "ipc") || !declared(|p| p.capabilities.send.0 != 0), "send capability, kernel without `ipc`"),
+            (cfg!(feature = "devices") || !declared(|p| !p.devices.is_empty()), "device claimed, kernel without `devices`"),
+            (
+                cfg!(feature = "process-control") || !declared(|p| p.capabilities.spawn.0 | p.capabilities.kill.0 != 0),
+                "spawn or kill capability, kernel without `process-control`",
+            ),
+            (cfg!(feature = "log-read") || !declared(|p| p.capabilities.log_read), "log_read capability, kernel without `log-read`"),
+            (cfg!(feature = "mutex") || !has(|k| matches!(k, ObjectKind::Mutex)), "mutex, kernel without `mutex`"),
+            (cfg!(feature = "semaphore") || !has(|k| matches!(k, ObjectKind::Semaphore { .. })), "semaphore, kernel without `semaphore`"),
+            (cfg!(feature = "flags") || !has(|k| matches!(k, ObjectKind::EventFlags)), "event flags, kernel without `flags`"),
+            (cfg!(feature = "queue") || !has(|k| matches!(k, ObjectKind::Queue { .. })), "queue, kernel without `queue`"),
+        ];
+        if let Some((_, problem)) = left_out.iter().find(|(built_in, _)| !built_in) {
+            return err("kernel", problem);
+        }
         let periodic = self.processes.iter().filter_map(|p| p.realtime);
         if periodic.clone().any(|r| r.budget_us == 0 || r.budget_us > r.deadline_us || r.deadline_us > r.period_us)
             || !admissible(periodic.map(|r| r.density_ppm()))

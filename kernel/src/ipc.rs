@@ -24,6 +24,9 @@
 //! A process may `send` only to the processes its manifest lists (`NotPermitted` otherwise); it
 //! may `reply` to whoever is awaiting its reply.
 
+// Without the feature, the calls are left out (see `syscall::dispatch`) and so is what only they use.
+#![cfg_attr(not(feature = "ipc"), allow(dead_code, unused_imports))]
+
 use mote_abi::{SendCall, SyscallError, TaskId, Timeout, ARG_COUNT, MAX_MESSAGE_LEN};
 use mote_hal::{Arch, Board};
 
@@ -48,6 +51,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `send(task, op, msg_ptr, msg_len, reply_ptr, reply_cap, timeout) -> (code, reply_len)`.
+    #[cfg(feature = "ipc")]
     pub(crate) fn sys_send(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Outcome {
         let call = SendCall { message: (args[2], args[3]), reply: (args[4], args[5]), leases: (0, 0) };
         match self.check_send(i, args[0], args[1] as u32, &call) {
@@ -57,6 +61,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `send_leased(task, op, call_ptr, timeout) -> (code, reply_len)`.
+    #[cfg(feature = "ipc")]
     pub(crate) fn sys_send_leased(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Outcome {
         let checked = lease::read_call(&self.image.processes[i], args[2])
             .and_then(|call| self.check_send(i, args[0], args[1] as u32, &call));
@@ -130,6 +135,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// The most important process blocked sending to `receiver` (by effective priority, as
     /// everywhere else; lowest index among equals).
     fn most_important_sender_to(&self, receiver: usize) -> Option<usize> {
+        if !cfg!(feature = "ipc") {
+            return None; // Only `send` and `send_leased` make a sender.
+        }
         let mut best: Option<(usize, Priority)> = None;
         for (j, p) in self.procs.iter().enumerate() {
             if let State::Sending(m) = p.state {

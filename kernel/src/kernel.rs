@@ -176,7 +176,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// How the scheduler sees process `i`, if it is ready.
     pub(crate) fn candidate(&self, i: usize) -> Option<Candidate> {
         let p = &self.procs[i];
-        (p.state == State::Ready).then(|| Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) })
+        matches!(p.state, State::Ready).then(|| Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) })
     }
 
     /// The next process to run ([`sched::pick_with_turns`]): turns among equals resume from the

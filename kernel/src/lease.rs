@@ -12,6 +12,9 @@
 //! `BadAddress`) and reads and checks it again at each borrow, through [`crate::umem`] as
 //! always.
 
+// Without the feature, the calls are left out (see `syscall::dispatch`) and so is what only they use.
+#![cfg_attr(not(feature = "ipc"), allow(dead_code, unused_imports))]
+
 use mote_abi::{LeaseDesc, SendCall, SyscallError, ARG_COUNT, LEASE_READ, LEASE_WRITE, MAX_LEASES};
 use mote_hal::{Arch, Board};
 
@@ -84,6 +87,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `lease_info(sender, index) -> (count, len, access)`.
+    #[cfg(feature = "ipc")]
     pub(crate) fn sys_lease_info(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let (_, table) = self.client_of(i, args[0])?;
         if args[1] >= table.count {
@@ -94,6 +98,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `borrow_read(sender, index, offset, buf_ptr, len) -> copied`.
+    #[cfg(feature = "ipc")]
     pub(crate) fn sys_borrow_read(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let lease = self.lease_of(i, args[0], args[1])?;
         let from = lease.read.ok_or(SyscallError::NotPermitted)?;
@@ -103,6 +108,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `borrow_write(sender, index, offset, data_ptr, len) -> copied`.
+    #[cfg(feature = "ipc")]
     pub(crate) fn sys_borrow_write(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let lease = self.lease_of(i, args[0], args[1])?;
         let to = lease.write.ok_or(SyscallError::NotPermitted)?;

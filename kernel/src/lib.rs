@@ -25,6 +25,7 @@ pub mod descriptor;
 pub mod ipc;
 mod lease;
 mod kernel;
+mod left_out;
 pub mod lifecycle;
 pub mod log;
 pub mod log_ring;

@@ -6,6 +6,9 @@
 //! its generation, so identifiers of the old incarnation go stale, re-initialises its RAM and
 //! forces the protection unit to be reprogrammed.
 
+// Without the feature, the calls are left out (see `syscall::dispatch`) and so is what only they use.
+#![cfg_attr(not(feature = "process-control"), allow(dead_code, unused_imports))]
+
 use core::fmt;
 
 use mote_abi::{Ending, LogLevel, SyscallError, TaskId, Timeout, ARG_COUNT, MAX_MESSAGE_LEN};
@@ -29,7 +32,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// an empty stack, heap empty. A process that ran before gets a new generation.
     pub(crate) fn start(&mut self, i: usize) {
         let desc = &self.image.processes[i];
-        if self.procs[i].state != State::NotStarted {
+        if !matches!(self.procs[i].state, State::NotStarted) {
             self.procs[i].generation = self.procs[i].generation.wrapping_add(1);
             self.procs[i].restarts += 1;
         }
@@ -54,6 +57,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
                 frame.write_back();
                 proc.state = State::Ready;
                 self.enable_device_interrupts(i);
+                #[cfg(feature = "realtime")]
                 if let Some(timing) = &desc.realtime {
                     self.begin_periodic(i, timing);
                 }
@@ -177,7 +181,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// The task index named by a raw identifier, whatever its generation.
-    fn index_of(&self, raw: usize) -> Result<usize, SyscallError> {
+    pub(crate) fn index_of(&self, raw: usize) -> Result<usize, SyscallError> {
         let raw = u32::try_from(raw).map_err(|_| SyscallError::NoSuchTask)?;
         let index = usize::from(TaskId::from_raw(raw).index);
         if index < N {
@@ -188,6 +192,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `spawn(task) -> task`: starts a process that is not running.
+    #[cfg(feature = "process-control")]
     pub(crate) fn sys_spawn(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let target = self.index_of(args[0])?;
         if !self.image.processes[i].capabilities.spawn.contains(target) {
@@ -203,6 +208,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `kill(task)`: stops a running process, or cancels the pending restart of a faulted one.
+    #[cfg(feature = "process-control")]
     pub(crate) fn sys_kill(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let target = self.index_of(args[0])?;
         if !self.image.processes[i].capabilities.kill.contains(target) {

@@ -11,6 +11,9 @@
 //! owner's priority: it cannot starve more important processes. No other process can enable,
 //! acknowledge or even see the interrupt.
 
+// Without the feature, the calls are left out (see `syscall::dispatch`) and so is what only they use.
+#![cfg_attr(not(feature = "devices"), allow(dead_code, unused_imports))]
+
 use mote_abi::{LogLevel, SyscallError, Timeout, ARG_COUNT, MAX_NAME_LEN};
 use mote_hal::{Arch, Board};
 
@@ -36,6 +39,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// An interrupt fired: hand it to the process that owns it (the line stays masked until that
     /// process acknowledges it). Returns whether anyone owns it.
     pub(crate) fn deliver_interrupt(&mut self, irq: u32) -> bool {
+        if !cfg!(feature = "devices") {
+            return false; // No process owns a device (the boot check makes sure).
+        }
         for i in 0..N {
             let bit = self.image.processes[i].devices.iter().find(|d| d.irq == Some(irq)).map(|d| d.notify_bit);
             if let Some(bit) = bit {
@@ -52,6 +58,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Sets up the interrupts of process `i`'s devices as it starts: urgency set, unmasked.
     pub(crate) fn enable_device_interrupts(&mut self, i: usize) {
+        if !cfg!(feature = "devices") {
+            return;
+        }
         for d in self.image.processes[i].devices {
             if let Some(irq) = d.irq {
                 self.arch.set_interrupt_priority(irq, d.irq_priority);
@@ -62,6 +71,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Masks the interrupts of process `i`'s devices as it ends.
     pub(crate) fn disable_device_interrupts(&mut self, i: usize) {
+        if !cfg!(feature = "devices") {
+            return;
+        }
         for d in self.image.processes[i].devices {
             if let Some(irq) = d.irq {
                 self.arch.disable_interrupt(irq);
@@ -98,6 +110,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `irq_ack(bits)`.
+    #[cfg(feature = "devices")]
     pub(crate) fn sys_irq_ack(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let lines = interrupt_lines(self.image.processes[i].devices, args[0] as u32).ok_or(SyscallError::NotPermitted)?;
         for irq in lines {
@@ -122,6 +135,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `device(name_ptr, name_len) -> (base, size, bit)`.
+    #[cfg(feature = "devices")]
     pub(crate) fn sys_device(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         if args[1] == 0 || args[1] > MAX_NAME_LEN {
             return Err(SyscallError::InvalidArgument);

@@ -19,6 +19,9 @@
 //! `set_periodic` applies it at run time, counting every declared process's density as reserved
 //! whether it runs or not, so a declared process can always start again.
 
+// Without the feature, the calls are left out (see `syscall::dispatch`) and so is what only they use.
+#![cfg_attr(not(feature = "realtime"), allow(dead_code, unused_imports))]
+
 use mote_abi::{LogLevel, SyscallError, ARG_COUNT};
 use mote_hal::clock::{micros_to_ticks, ticks_to_micros};
 use mote_hal::{Arch, Board, Clock};
@@ -30,6 +33,7 @@ use crate::syscall::{ok, Outcome, Results};
 
 impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Makes process `i` periodic with `timing`, its first job released now.
+    #[cfg(feature = "realtime")]
     pub(crate) fn begin_periodic(&mut self, i: usize, timing: &RealtimeDesc) {
         let frequency = self.board.clock().frequency();
         let now = self.now();
@@ -57,6 +61,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// The deadline of process `i`'s current job, unless it has missed it already: what orders
     /// it among equals, and what the clock must wake the kernel for.
     pub(crate) fn pending_job_deadline(&self, i: usize) -> Option<u64> {
+        if !cfg!(feature = "realtime") {
+            return None; // Only `begin_periodic` makes a process periodic.
+        }
         let p = &self.procs[i];
         p.job_deadline.filter(|_| p.periodic.is_some_and(|t| !t.reported))
     }
@@ -100,12 +107,16 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Process `i`'s wait for its next release is over: its job starts.
     pub(crate) fn released(&mut self, i: usize) {
+        if !cfg!(feature = "realtime") {
+            return; // Only `next_period` awaits a release.
+        }
         self.begin_job(i);
         let misses = self.procs[i].periodic.map_or(0, |p| p.misses);
         self.complete(i, ok(misses as usize, 0, 0));
     }
 
     /// `next_period() -> misses`.
+    #[cfg(feature = "realtime")]
     pub(crate) fn sys_next_period(&mut self, i: usize) -> Outcome {
         let Some(p) = self.procs[i].periodic else {
             return Outcome::Done(crate::syscall::error(SyscallError::InvalidArgument));
@@ -140,6 +151,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// `set_periodic(period_us, deadline_us, budget_us)`; a period of 0 makes the caller an
     /// ordinary process again. As in `process.toml`: 0 < budget <= deadline <= period.
+    #[cfg(feature = "realtime")]
     pub(crate) fn sys_set_periodic(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let word = |k: usize| u32::try_from(args[k]).map_err(|_| SyscallError::InvalidArgument);
         let (period_us, deadline_us, budget_us) = (word(0)?, word(1)?, word(2)?);

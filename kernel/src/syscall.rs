@@ -85,7 +85,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         }
     }
 
-    fn dispatch(&mut self, i: usize, number: usize, args: [usize; ARG_COUNT]) -> Outcome {
+    pub(crate) fn dispatch(&mut self, i: usize, number: usize, args: [usize; ARG_COUNT]) -> Outcome {
         #[cfg(feature = "fault-injection")]
         if number == FAULT_INJECTION_SYSCALL {
             self.arch.provoke_kernel_fault();
@@ -104,6 +104,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
                 Outcome::Done(ok(0, 0, 0))
             }
             Sysno::Find => self.sys_find(i, args).into(),
+            #[cfg(feature = "ipc")]
             Sysno::Send => self.sys_send(i, args),
             Sysno::Receive => self.sys_receive(i, args),
             Sysno::Reply => self.sys_reply(i, args).into(),
@@ -113,25 +114,36 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             }
             Sysno::Now => self.sys_now(),
             Sysno::SleepUntil => self.sys_sleep_until(i, args),
+            #[cfg(feature = "process-control")]
             Sysno::Spawn => self.sys_spawn(i, args).into(),
+            #[cfg(feature = "process-control")]
             Sysno::Kill => self.sys_kill(i, args).into(),
             Sysno::Wait => self.sys_wait(i, args),
             Sysno::Restart => self.sys_restart(i, args),
             Sysno::Ps => self.sys_ps(i, args).into(),
             Sysno::HeapGrow => self.sys_heap_grow(i, args).into(),
+            #[cfg(feature = "log-read")]
             Sysno::LogRead => self.sys_log_read(i, args).into(),
             Sysno::Notify => self.sys_notify(i, args).into(),
             Sysno::NotifyWait => self.sys_notify_wait(i, args),
+            #[cfg(feature = "devices")]
             Sysno::IrqAck => self.sys_irq_ack(i, args).into(),
+            #[cfg(feature = "devices")]
             Sysno::Device => self.sys_device(i, args).into(),
             Sysno::IrqRaise => self.sys_irq_raise(i, args).into(),
             Sysno::Inspect => self.sys_inspect(i, args).into(),
             Sysno::Object => self.sys_object(i, args).into(),
+            #[cfg(feature = "realtime")]
             Sysno::SetPeriodic => self.sys_set_periodic(i, args).into(),
+            #[cfg(feature = "realtime")]
             Sysno::NextPeriod => self.sys_next_period(i),
+            #[cfg(feature = "ipc")]
             Sysno::SendLeased => self.sys_send_leased(i, args),
+            #[cfg(feature = "ipc")]
             Sysno::LeaseInfo => self.sys_lease_info(i, args).into(),
+            #[cfg(feature = "ipc")]
             Sysno::BorrowRead => self.sys_borrow_read(i, args).into(),
+            #[cfg(feature = "ipc")]
             Sysno::BorrowWrite => self.sys_borrow_write(i, args).into(),
             Sysno::MutexLock
             | Sysno::MutexUnlock
@@ -142,6 +154,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             | Sysno::FlagsClear
             | Sysno::QueueSend
             | Sysno::QueueReceive => self.sys_sync(i, sysno, args),
+            // The calls of services this kernel was built without (see Cargo.toml's features).
+            #[allow(unreachable_patterns)]
+            _ => self.left_out(i, sysno, args),
         }
     }
 
@@ -217,6 +232,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// `log_read(buf_ptr, buf_cap, from_lo, from_hi) -> (start_lo, start_hi, len)`.
+    #[cfg(feature = "log-read")]
     fn sys_log_read(&mut self, i: usize, args: [usize; ARG_COUNT]) -> Result<Results, SyscallError> {
         let desc = &self.image.processes[i];
         if !desc.capabilities.log_read {

@@ -169,7 +169,7 @@ pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool)
 
     write_kernel_layout(&dir, board, image, &current, &table)?;
     let manifest = board.dir.join("Cargo.toml");
-    let built_kernel = fw.build_kernel(&manifest, &dir, &image.file.image.kernel_features).with_context(|| {
+    let built_kernel = fw.build_kernel(&manifest, &dir, &image.kernel_features()).with_context(|| {
         format!(
             "building the kernel for {} failed; if the linker says a region overflowed, raise `kernel.flash` or `kernel.ram` in {}",
             board.name(),

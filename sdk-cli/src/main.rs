@@ -102,6 +102,10 @@ enum Cmd {
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
+        /// Measure the minimal configuration (kernel, two processes, one queue:
+        /// tests/qemu/minimal.toml) and compare its kernel with FreeRTOS's and ThreadX's.
+        #[arg(long, conflicts_with = "image")]
+        minimal: bool,
     },
     /// Run a benchmark in QEMU with deterministic virtual time.
     #[command(subcommand)]
@@ -261,12 +265,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let code = monitor::run(&sdk, &target, port, filter, restart)?;
             Ok(ExitCode::from(code.clamp(0, 255) as u8))
         }
-        Cmd::Size { target, json } => {
+        Cmd::Size { mut target, json, minimal } => {
+            if minimal {
+                target.image = Some(sdk.join(size::MINIMAL_IMAGE));
+            }
             let (built, board) = build(&sdk, &target)?;
+            let mut report = size::json(&built, &board);
+            if minimal {
+                report["peers"] = size::peers_json(built.kernel_sizes.text);
+            }
             if json {
-                println!("{}", serde_json::to_string_pretty(&size::json(&built, &board))?);
+                println!("{}", serde_json::to_string_pretty(&report)?);
             } else {
                 size::print_table(&built, &board);
+                if minimal {
+                    size::print_peers(built.kernel_sizes.text);
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -153,7 +153,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Process `i`, blocked on object `o`, stopped waiting (timeout, or it ended).
     pub(crate) fn left_object(&mut self, o: usize) {
-        if matches!(self.objects[o], ObjectState::Mutex { .. }) {
+        if cfg!(feature = "mutex") && matches!(self.objects[o], ObjectState::Mutex { .. }) {
             self.update_inheritance(o);
         }
     }
@@ -161,7 +161,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// Everything process `i` holds is released as it ends: its mutexes go to their next waiter
     /// (who learns that the owner died), and it stops waiting on any object.
     pub(crate) fn release_objects(&mut self, i: usize, was: State) {
-        for o in 0..M {
+        let objects_to_check = if cfg!(feature = "mutex") { M } else { 0 }; // Only mutexes are held.
+        for o in 0..objects_to_check {
             if let ObjectState::Mutex { owner: Some(holder), .. } = self.objects[o] {
                 if holder == i {
                     self.objects[o] = ObjectState::Mutex { owner: None, owner_died: true };
@@ -181,6 +182,18 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             Ok(o) => o,
             Err(e) => return Outcome::Done(error(e)),
         };
+        // A kernel holds the calls of the kinds of objects its image has (Cargo.toml's features):
+        // on an object of another kind, each call fails as the kind check below would.
+        let built_in = match sysno {
+            MutexLock | MutexUnlock => cfg!(feature = "mutex"),
+            SemWait | SemPost => cfg!(feature = "semaphore"),
+            FlagsWait | FlagsSet | FlagsClear => cfg!(feature = "flags"),
+            QueueSend | QueueReceive => cfg!(feature = "queue"),
+            _ => true,
+        };
+        if !built_in {
+            return Outcome::Done(error(SyscallError::InvalidArgument));
+        }
         match sysno {
             MutexLock => self.mutex_lock(i, o, args[1]),
             MutexUnlock => self.mutex_unlock(i, o).into(),

@@ -473,6 +473,7 @@ pub(super) const FOREVER: Arg = Arg::Val(u32::MAX as usize);
 
 mod ipc;
 mod leases;
+mod left_out;
 mod lifecycle;
 mod logging;
 mod notify;

@@ -65,8 +65,10 @@ pub struct ImageInfo {
     pub board: Option<String>,
     /// Process crate directories, relative to this file.
     pub processes: Vec<String>,
-    /// Features of `mote-kernel` to enable in this image's kernel (test images only:
-    /// `fault-injection`).
+    /// Features of `mote-kernel` to enable in this image's kernel beyond those derived from the
+    /// processes' declarations (see [`Image::kernel_features`]): `full` (every service), one
+    /// service (`realtime` for processes that call `set_periodic` in an image that declares no
+    /// periodic process), `fault-injection` (test images only).
     #[serde(default)]
     pub kernel_features: Vec<String>,
 }
@@ -115,7 +117,33 @@ pub struct Image {
     pub processes: Vec<Process>,
 }
 
+/// The kernel features an image may ask for in `image.kernel_features`.
+const EXPLICIT_KERNEL_FEATURES: &[&str] =
+    &["full", "realtime", "ipc", "devices", "process-control", "log-read", "mutex", "semaphore", "flags", "queue", "fault-injection"];
+
 impl Image {
+    /// The features of `mote-kernel` this image's kernel is built with: each optional service some
+    /// process declares a use of (the kernel refuses at boot an image that declares a use of a
+    /// service it lacks), plus `image.kernel_features`. A call of a service left out completes
+    /// with `UnknownSyscall`.
+    pub fn kernel_features(&self) -> Vec<String> {
+        let declared = |uses: fn(&Process) -> bool| self.processes.iter().any(uses);
+        let derived = [
+            ("realtime", declared(|p| p.realtime.is_some())),
+            ("ipc", declared(|p| !p.capabilities.send.is_empty())),
+            ("devices", declared(|p| !p.devices.is_empty())),
+            ("process-control", declared(|p| !p.capabilities.spawn.is_empty() || !p.capabilities.kill.is_empty())),
+            ("log-read", declared(|p| p.capabilities.log_read)),
+            ("mutex", !self.file.mutex.is_empty()),
+            ("semaphore", !self.file.semaphore.is_empty()),
+            ("flags", !self.file.flags.is_empty()),
+            ("queue", !self.file.queue.is_empty()),
+        ];
+        let mut features: Vec<String> = derived.iter().filter(|(_, used)| *used).map(|(f, _)| f.to_string()).collect();
+        features.extend(self.file.image.kernel_features.iter().cloned());
+        features
+    }
+
     /// The image's name.
     pub fn name(&self) -> &str {
         &self.file.image.name
@@ -130,8 +158,9 @@ impl Image {
             return Err(field_error(path, "image.name", "use letters, digits, '-' and '_'"));
         }
         for (k, f) in file.image.kernel_features.iter().enumerate() {
-            if f != "fault-injection" {
-                return Err(field_error(path, &format!("image.kernel_features[{k}]"), format!("unknown kernel feature \"{f}\" (known: fault-injection)")));
+            if !EXPLICIT_KERNEL_FEATURES.contains(&f.as_str()) {
+                let known = EXPLICIT_KERNEL_FEATURES.join(", ");
+                return Err(field_error(path, &format!("image.kernel_features[{k}]"), format!("unknown kernel feature \"{f}\" (known: {known})")));
             }
         }
         let base = path.parent().unwrap_or(Path::new("."));
@@ -316,5 +345,17 @@ mod tests {
         process(&root, "b", "period = \"20ms\"\nbudget = \"1ms\"\nsupervisor = \"nobody\"\nnotify = 1\n");
         let err = Image::load(&manifest).unwrap_err().to_string();
         assert!(err.contains("field `realtime.supervisor`") && err.contains("\"nobody\""), "{err}");
+    }
+
+    #[test]
+    fn kernel_features_follow_the_declarations() {
+        let root = temp_dir("image-features");
+        process(&root, "a", "period = \"10ms\"\nbudget = \"1ms\"\n");
+        let manifest = root.join("mote.toml");
+        std::fs::write(&manifest, "[image]\nname = \"f\"\nprocesses = [\"a\"]\nkernel_features = [\"fault-injection\"]\n").unwrap();
+        assert_eq!(Image::load(&manifest).unwrap().kernel_features(), ["realtime", "fault-injection"]);
+        std::fs::write(&manifest, "[image]\nname = \"f\"\nprocesses = [\"a\"]\nkernel_features = [\"leases\"]\n").unwrap();
+        let err = Image::load(&manifest).unwrap_err().to_string();
+        assert!(err.contains("image.kernel_features[0]") && err.contains("known: full, realtime, ipc"), "{err}");
     }
 }
