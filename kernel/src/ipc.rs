@@ -77,7 +77,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if timeout == Timeout::POLL && !receiving {
             return Outcome::Done(error(SyscallError::TimedOut));
         }
-        self.procs[i].state = State::Sending(message);
+        self.set_state(i, State::Sending(message));
         // POLL means "only if the receiver is waiting": once delivered, the reply has no limit.
         let deadline = if timeout == Timeout::POLL { None } else { self.deadline_after(timeout) };
         self.set_deadline(i, deadline);
@@ -126,7 +126,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if timeout == Timeout::POLL {
             return Outcome::Done(error(SyscallError::TimedOut));
         }
-        self.procs[i].state = State::Receiving { buffer };
+        self.set_state(i, State::Receiving { buffer });
         let deadline = self.deadline_after(timeout);
         self.set_deadline(i, deadline);
         Outcome::Pending
@@ -160,7 +160,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             return None;
         }
         let len = m.message.copy_to(&buffer);
-        self.procs[sender].state = State::AwaitingReply { server: m.to, reply: m.reply, leases: m.leases };
+        self.set_state(sender, State::AwaitingReply { server: m.to, reply: m.reply, leases: m.leases });
         Some(ok(self.task_id(sender).to_raw() as usize, m.op as usize, len))
     }
 

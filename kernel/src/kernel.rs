@@ -55,6 +55,11 @@ pub struct Kernel<A: Arch, B: Board, const N: usize, const M: usize = 0, const Q
     /// The running process's time slice: whose it is and when it ends (only while an equal
     /// competes for the CPU).
     pub(crate) slice: Option<(usize, u64)>,
+    /// The image's time slice in clock ticks (0: no time slicing), converted once at boot.
+    slice_ticks: u64,
+    /// Bit `i` is set while process `i` is [`State::Ready`] (kept by [`Kernel::set_state`]), so
+    /// the scheduler looks at ready processes only.
+    ready: u32,
 }
 
 /// Priority levels (`process.toml` allows 0 to 31).
@@ -68,6 +73,7 @@ fn level(p: Priority) -> usize {
 impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Creates the kernel; nothing runs until [`Kernel::run`] or [`Kernel::boot`].
     pub fn new(arch: A, board: B, image: &'static ImageDesc<N, M, Q>) -> Self {
+        const { assert!(N <= mote_abi::MAX_PROCESSES, "an image holds at most MAX_PROCESSES processes") };
         Self {
             arch,
             board,
@@ -84,6 +90,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             // Nothing has run yet: the first pick among equals starts at task 0.
             rotate: true,
             slice: None,
+            slice_ticks: 0,
+            ready: 0,
         }
     }
 
@@ -114,6 +122,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.arch.set_interrupt_priority(irq, 0);
             self.arch.enable_interrupt(irq);
         }
+        self.ready = 0;
+        let frequency = self.board.clock().frequency();
+        self.slice_ticks = mote_hal::clock::micros_to_ticks(u64::from(self.image.time_slice_us), frequency);
         for i in 0..N {
             self.procs[i] = Process::default();
             if self.image.processes[i].start_at_boot {
@@ -132,7 +143,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if core::mem::take(&mut self.rotate) {
             self.gave_up = Some(self.last);
         }
-        let Some(i) = self.pick() else {
+        let Some(sched::Pick { index: i, contended }) = self.pick() else {
             if self.slice.take().is_some() {
                 // Nobody runs, so no slice runs either: do not wake up for its end.
                 self.arm();
@@ -144,7 +155,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.service_interrupts();
             return None;
         };
-        self.update_slice(i);
+        self.update_slice(i, contended);
         if self.protected != Some(i) {
             let (regions, n) = self.image.processes[i].protection_regions();
             self.arch.protect(&regions[..n]);
@@ -160,43 +171,69 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Takes every recorded interrupt, lets the clock do its bookkeeping, then wakes whatever
     /// deadlines have passed.
+    ///
+    /// Deadlines are looked at only when time may have reached one: when the clock interrupted,
+    /// or when the clock has no interrupt line of its own (a core timer, reported as a trap with
+    /// no line). A device's interrupt alone cannot be the end of a deadline: the alarm is always
+    /// set for the earliest one, and its interrupt comes when it falls due.
     pub(crate) fn service_interrupts(&mut self) {
+        let mut clock_due = self.board.clock().interrupts().is_empty();
         for _ in 0..MAX_INTERRUPTS_PER_PASS {
             let Some(irq) = self.arch.take_interrupt() else { break };
             if self.board.clock().interrupts().contains(&irq) {
                 self.board.clock().on_interrupt();
                 self.arch.enable_interrupt(irq);
+                clock_due = true;
             } else if !self.deliver_interrupt(irq) {
                 self.unowned_interrupt(irq);
             }
         }
-        self.service_deadlines();
+        if clock_due {
+            self.service_deadlines();
+        }
     }
 
-    /// How the scheduler sees process `i`, if it is ready.
-    pub(crate) fn candidate(&self, i: usize) -> Option<Candidate> {
-        let p = &self.procs[i];
-        matches!(p.state, State::Ready).then(|| Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) })
+    /// How the scheduler sees process `i` (ready or not).
+    fn describe(&self, i: usize) -> Candidate {
+        Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) }
     }
 
-    /// The next process to run ([`sched::pick_with_turns`]): turns among equals resume from the
+    /// Sets process `i`'s state, and its bit in the ready set.
+    pub(crate) fn set_state(&mut self, i: usize, state: State) {
+        if matches!(state, State::Ready) {
+            self.ready |= 1 << i;
+        } else {
+            self.ready &= !(1 << i);
+        }
+        self.procs[i].state = state;
+    }
+
+    /// The next process to run ([`sched::pick_ready`]): turns among equals resume from the
     /// process that ran last at their priority level (at a level where nothing ran yet, from the
     /// process that ran last of all), and a turn given up passes once.
-    fn pick(&mut self) -> Option<usize> {
+    fn pick(&mut self) -> Option<sched::Pick> {
+        #[cfg(test)]
+        for i in 0..N {
+            assert_eq!(self.ready & (1 << i) != 0, matches!(self.procs[i].state, State::Ready), "ready set of process {i}");
+        }
+        if self.ready == 0 {
+            return None;
+        }
         let (last, gave_up, last_at) = (self.last, self.gave_up, &self.last_at);
         let current_at = |l: usize| if last_at[l] == u8::MAX { last } else { usize::from(last_at[l]) };
         let turn = |p: Priority| {
             let current = current_at(level(p));
             (current, gave_up == Some(current))
         };
-        let i = sched::pick_with_turns(N, turn, |j| self.candidate(j))?;
+        let pick = sched::pick_ready(N, self.ready, turn, |j| self.describe(j))?;
+        let i = pick.index;
         let l = level(self.effective_priority(i));
         if gave_up == Some(current_at(l)) {
             self.gave_up = None;
         }
         self.last = i;
         self.last_at[l] = i as u8;
-        Some(i)
+        Some(pick)
     }
 
     /// Process `i`'s priority, raised by what it inherits from processes waiting on its mutexes.
@@ -209,21 +246,25 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// Starts or stops the time slice of process `i`, about to run: a slice runs only while
-    /// another ready process ties with it, so an uncontended CPU gets no timer interrupts.
-    fn update_slice(&mut self, i: usize) {
-        let slice_us = self.image.time_slice_us;
-        if slice_us == 0 {
+    /// another ready process ties with it (`contended`), so an uncontended CPU gets no timer
+    /// interrupts.
+    ///
+    /// A new slice does not move the clock's alarm later: if the alarm is due before the slice
+    /// ends (the previous slice's end, typically), it fires early, finds nothing due and is set
+    /// again for the earliest deadline. So equals that yield to each other switch without
+    /// touching the clock; it interrupts at most once per slice length.
+    fn update_slice(&mut self, i: usize, contended: bool) {
+        if self.slice_ticks == 0 {
             return;
         }
-        let me = self.candidate(i);
-        let contended = (0..N).any(|j| j != i && self.candidate(j).is_some_and(|c| me.is_some_and(|m| !m.beats(&c) && !c.beats(&m))));
         match self.slice {
             Some((owner, _)) if owner == i && contended => {}
             _ if contended => {
-                let frequency = self.board.clock().frequency();
-                let end = self.now().saturating_add(mote_hal::clock::micros_to_ticks(u64::from(slice_us), frequency));
+                let end = self.now().saturating_add(self.slice_ticks);
                 self.slice = Some((i, end));
-                self.arm();
+                if !self.alarm.is_some_and(|a| a <= end) {
+                    self.arm();
+                }
             }
             Some(_) => {
                 self.slice = None;

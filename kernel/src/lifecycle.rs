@@ -55,7 +55,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             Ok(mut frame) => {
                 proc.context.start(desc.entry, top, frame.words_mut());
                 frame.write_back();
-                proc.state = State::Ready;
+                self.set_state(i, State::Ready);
                 self.enable_device_interrupts(i);
                 #[cfg(feature = "realtime")]
                 if let Some(timing) = &desc.realtime {
@@ -75,7 +75,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     pub(crate) fn end(&mut self, i: usize, state: State) {
         debug_assert!(state.is_dead());
         let was = self.procs[i].state;
-        self.procs[i].state = state;
+        self.set_state(i, state);
         self.disable_device_interrupts(i);
         self.release_objects(i, was);
         self.procs[i].job_deadline = None;
@@ -293,7 +293,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if timeout == Timeout::POLL {
             return Outcome::Done(error(SyscallError::TimedOut));
         }
-        self.procs[i].state = State::Waiting { task: target };
+        self.set_state(i, State::Waiting { task: target });
         let deadline = self.deadline_after(timeout);
         self.set_deadline(i, deadline);
         Outcome::Pending

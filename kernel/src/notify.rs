@@ -103,7 +103,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if mask == 0 || timeout == Timeout::POLL {
             return Outcome::Done(error(if mask == 0 { SyscallError::InvalidArgument } else { SyscallError::TimedOut }));
         }
-        self.procs[i].state = State::WaitingNotification { mask };
+        self.set_state(i, State::WaitingNotification { mask });
         let deadline = self.deadline_after(timeout);
         self.set_deadline(i, deadline);
         Outcome::Pending

@@ -144,7 +144,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             let misses = self.procs[i].periodic.map_or(0, |p| p.misses);
             return Outcome::Done(ok(misses as usize, 0, 0));
         }
-        self.procs[i].state = State::AwaitingRelease;
+        self.set_state(i, State::AwaitingRelease);
         self.set_deadline(i, Some(next));
         Outcome::Pending
     }

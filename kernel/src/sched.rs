@@ -55,23 +55,63 @@ pub fn pick_with_turns(
     turn: impl Fn(Priority) -> (usize, bool),
     ready: impl Fn(usize) -> Option<Candidate>,
 ) -> Option<usize> {
+    let mask = (0..n.min(32)).filter(|&i| ready(i).is_some()).fold(0u32, |m, i| m | 1 << i);
+    pick_ready(n, mask, turn, |i| ready(i).expect("in the mask")).map(|p| p.index)
+}
+
+/// The outcome of [`pick_ready`].
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Pick {
+    /// Task index of the process to run.
+    pub index: usize,
+    /// Whether another ready process ties with it (rules 2 and 3): then equals share the CPU in
+    /// time slices.
+    pub contended: bool,
+}
+
+/// [`pick_with_turns`] over the processes whose bit is set in `ready` (bit `i`: process `i` is
+/// ready; `n <= 32`), described by `describe`. Its cost grows with the ready processes only, not
+/// with all the processes of the image; it also says whether the pick has an equal.
+pub fn pick_ready(
+    n: usize,
+    ready: u32,
+    turn: impl Fn(Priority) -> (usize, bool),
+    describe: impl Fn(usize) -> Candidate,
+) -> Option<Pick> {
     // Among ties, the lowest rank wins: `current` first if it keeps its turn (rank 0), then the
     // processes after it in task-index order, wrapping, and `current` last if it gave it up.
+    // Ties are an equivalence (same priority, same deadline), so counting the processes that tie
+    // with the best so far, and starting over when a better one comes, counts the pick's equals.
     let mut best: Option<(usize, Candidate, usize)> = None;
-    for i in 0..n {
-        let Some(c) = ready(i) else { continue };
+    let mut equals = 0u32;
+    let mut rest = ready;
+    while rest != 0 {
+        let i = rest.trailing_zeros() as usize;
+        rest &= rest - 1;
+        if i >= n {
+            break;
+        }
+        let c = describe(i);
         let (current, rotate) = turn(c.priority);
         let current = current % n;
         let rank = if i == current && !rotate { 0 } else { 1 + (i + n - current - 1) % n };
-        let better = match &best {
-            None => true,
-            Some((_, b, r)) => c.beats(b) || (!b.beats(&c) && rank < *r),
-        };
-        if better {
-            best = Some((i, c, rank));
+        match &best {
+            Some((_, b, r)) if !c.beats(b) => {
+                if !b.beats(&c) {
+                    equals += 1;
+                    if rank < *r {
+                        best = Some((i, c, rank));
+                    }
+                }
+            }
+            Some(_) => {
+                best = Some((i, c, rank));
+                equals = 0;
+            }
+            None => best = Some((i, c, rank)),
         }
     }
-    best.map(|(i, _, _)| i)
+    best.map(|(index, _, _)| Pick { index, contended: equals > 0 })
 }
 
 #[cfg(test)]
@@ -80,6 +120,25 @@ mod tests {
     use proptest::prelude::*;
     use std::vec;
     use std::vec::Vec;
+
+    /// The scan over every process that `pick_ready` replaced, kept as the reference.
+    fn pick_reference(n: usize, turn: impl Fn(Priority) -> (usize, bool), ready: impl Fn(usize) -> Option<Candidate>) -> Option<usize> {
+        let mut best: Option<(usize, Candidate, usize)> = None;
+        for i in 0..n {
+            let Some(c) = ready(i) else { continue };
+            let (current, rotate) = turn(c.priority);
+            let current = current % n;
+            let rank = if i == current && !rotate { 0 } else { 1 + (i + n - current - 1) % n };
+            let better = match &best {
+                None => true,
+                Some((_, b, r)) => c.beats(b) || (!b.beats(&c) && rank < *r),
+            };
+            if better {
+                best = Some((i, c, rank));
+            }
+        }
+        best.map(|(i, _, _)| i)
+    }
 
     fn cand(p: u8, d: Option<u64>) -> Candidate {
         Candidate { priority: Priority(p), deadline: d }
@@ -135,6 +194,21 @@ mod tests {
                         prop_assert!(!c.beats(&winner), "{c:?} beats the pick {winner:?}");
                     }
                 }
+            }
+        }
+
+        /// The same pick as the full scan, and it has an equal exactly when another ready process ties with it.
+        #[test]
+        fn contention_means_another_ready_equal(set in prop::collection::vec(candidate(), 1..33), turns in prop::collection::vec((0usize..33, any::<bool>()), 4)) {
+            let n = set.len();
+            let mask = (0..n).filter(|&i| set[i].is_some()).fold(0u32, |m, i| m | 1 << i);
+            let turn = |p: Priority| turns[usize::from(p.0) % 4];
+            let chosen = pick_ready(n, mask, turn, |i| set[i].unwrap());
+            prop_assert_eq!(chosen.map(|p| p.index), pick_reference(n, turn, |i| set[i]), "same pick as the full scan");
+            if let Some(p) = chosen {
+                let w = set[p.index].unwrap();
+                let equal = (0..n).any(|j| j != p.index && set[j].is_some_and(|c| !c.beats(&w) && !w.beats(&c)));
+                prop_assert_eq!(p.contended, equal);
             }
         }
 

@@ -12,6 +12,7 @@ use mote_hal::{Arch, Board, Fault, FaultKind, UserContext};
 
 use crate::kernel::Kernel;
 use crate::log;
+use crate::process::State;
 use crate::umem::{StackedWords, UserRead, UserWrite};
 
 /// Test-only syscall number (feature `fault-injection`): makes the kernel itself fault.
@@ -59,7 +60,15 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         };
         let (number, args) = self.procs[i].context.syscall(frame.words());
         if let Outcome::Done(results) = self.dispatch(i, number, args) {
-            self.complete(i, results);
+            let proc = &mut self.procs[i];
+            if matches!(proc.state, State::Ready) && proc.deadline.is_none() && proc.context.stack_pointer() == sp {
+                // The caller goes on (the usual case): its results go into the frame just read.
+                let mut frame = frame;
+                proc.context.set_results(frame.words_mut(), results);
+                frame.write_back();
+            } else {
+                self.complete(i, results);
+            }
         }
     }
 
@@ -76,7 +85,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             Ok(mut frame) => {
                 proc.context.set_results(frame.words_mut(), results);
                 frame.write_back();
-                proc.state = crate::process::State::Ready;
+                self.set_state(i, State::Ready);
             }
             Err(_) => {
                 let fault = Fault { kind: FaultKind::BadStackPointer, pc: None, address: Some(sp) };

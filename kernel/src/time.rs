@@ -107,7 +107,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if at <= self.now() {
             return Outcome::Done(ok(0, 0, 0));
         }
-        self.procs[i].state = State::Sleeping;
+        self.set_state(i, State::Sleeping);
         self.set_deadline(i, Some(at));
         Outcome::Pending
     }

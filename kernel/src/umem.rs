@@ -231,7 +231,12 @@ impl StackedWords {
             return Err(SyscallError::BadAddress);
         }
         let bytes = count * core::mem::size_of::<usize>();
-        let (addr, _) = check(desc, sp, bytes, Access::READ_WRITE)?;
+        // What `check` would find for `Access::READ_WRITE`, without the search: the process's
+        // RAM is its only writable region (`ProcessDesc::memory_regions`).
+        if bytes > 0 && !desc.ram.contains_range(sp, bytes) {
+            return Err(SyscallError::BadAddress);
+        }
+        let addr = sp;
         let mut words = [0usize; Self::MAX];
         if bytes > 0 {
             // SAFETY: `range` is validated, writable (so readable) process memory of `bytes`

@@ -19,6 +19,10 @@ const LINES: usize = if cfg!(armv6m) { 32 } else { 256 };
 /// One bit per IRQ line that fired and has not been taken by the kernel yet.
 static PENDING: [AtomicU32; LINES / 32] = [const { AtomicU32::new(0) }; LINES / 32];
 
+/// Bit `w` is set while word `w` of [`PENDING`] is not zero: the kernel asks at every trap
+/// whether a line is recorded, and this answers with one load instead of a scan.
+static SUMMARY: AtomicU32 = AtomicU32::new(0);
+
 /// Called from the handler with IPSR: masks the line and records it.
 extern "C" fn record(ipsr: u32) {
     let exception = ipsr & 0x1ff;
@@ -33,6 +37,7 @@ extern "C" fn record(ipsr: u32) {
     cortex_m::interrupt::free(|_| {
         let word = &PENDING[irq / 32];
         word.store(word.load(Ordering::Relaxed) | 1 << (irq % 32), Ordering::Release);
+        SUMMARY.store(SUMMARY.load(Ordering::Relaxed) | 1 << (irq / 32), Ordering::Release);
     });
 }
 
@@ -61,24 +66,33 @@ unsafe extern "C" fn DefaultHandler() {
     )
 }
 
-/// Takes one recorded interrupt line.
+/// Takes one recorded interrupt line (the lowest).
 pub fn take() -> Option<u32> {
     cortex_m::interrupt::free(|_| {
-        for (w, word) in PENDING.iter().enumerate() {
-            let bits = word.load(Ordering::Acquire);
-            if bits != 0 {
-                let bit = bits.trailing_zeros();
-                word.store(bits & !(1 << bit), Ordering::Relaxed);
-                return Some(w as u32 * 32 + bit);
-            }
+        let summary = SUMMARY.load(Ordering::Acquire);
+        if summary == 0 {
+            return None;
         }
-        None
+        let w = summary.trailing_zeros() as usize;
+        let bits = PENDING[w].load(Ordering::Acquire);
+        if bits == 0 {
+            // Cannot happen (both are updated together); repair rather than trust it.
+            SUMMARY.store(summary & !(1 << w), Ordering::Relaxed);
+            return None;
+        }
+        let bit = bits.trailing_zeros();
+        let rest = bits & !(1 << bit);
+        PENDING[w].store(rest, Ordering::Relaxed);
+        if rest == 0 {
+            SUMMARY.store(summary & !(1 << w), Ordering::Relaxed);
+        }
+        Some(w as u32 * 32 + bit)
     })
 }
 
 /// Whether any line is recorded.
 pub fn any() -> bool {
-    PENDING.iter().any(|w| w.load(Ordering::Relaxed) != 0)
+    SUMMARY.load(Ordering::Relaxed) != 0
 }
 
 /// Unmasks `irq` at the NVIC.

@@ -18,6 +18,8 @@ use mote_hal::{Access, ProtectionInfo, Region, RegionError, MAX_PROCESS_REGIONS}
 const CTRL_ENABLE: u32 = 1 << 0;
 const CTRL_PRIVDEFENA: u32 = 1 << 2;
 const RASR_ENABLE: u32 = 1 << 0;
+/// RBAR.VALID: the write also selects the region given in RBAR's low bits (RNR is updated).
+const RBAR_VALID: u32 = 1 << 4;
 const RASR_XN: u32 = 1 << 28;
 /// AP = 0b011: read/write for privileged and unprivileged code.
 const AP_FULL: u32 = 0b011 << 24;
@@ -45,6 +47,8 @@ pub struct Mpu {
     regions: u32,
     /// Whether processes are confined by it.
     enabled: bool,
+    /// Regions `0..loaded` may be enabled (what the last [`Mpu::load`] set); the others are off.
+    loaded: u32,
 }
 
 impl Mpu {
@@ -68,7 +72,7 @@ impl Mpu {
             cortex_m::asm::dsb();
             cortex_m::asm::isb();
         }
-        Self { mpu, regions, enabled }
+        Self { mpu, regions, enabled, loaded: 0 }
     }
 
     /// What the boot banner says about it.
@@ -92,36 +96,38 @@ impl Mpu {
 
     /// Allows unprivileged access to exactly `regions` (memory, then devices); MPU regions the
     /// process does not use are disabled.
+    ///
+    /// Each region takes two stores: `RBAR` with its `VALID` bit selects the region as it sets
+    /// the base (no `RNR` write), then `RASR`. Only regions the previous process used and this
+    /// one does not are switched off; the rest are off already.
     pub fn load(&mut self, regions: &[(Region, Access)]) {
         if !self.enabled {
             return;
         }
         let slots = (MAX_PROCESS_REGIONS as u32).min(self.regions);
-        for n in 0..slots {
-            let rasr = match regions.get(n as usize) {
-                Some((region, access)) => {
-                    let ap = if access.write { AP_FULL } else { AP_READ_ONLY };
-                    let xn = if access.execute { 0 } else { RASR_XN };
-                    let attr = if access.device { ATTR_DEVICE } else { ATTR_NORMAL };
-                    let size_field = (region.size.trailing_zeros() - 1) << 1;
-                    Some((region.base as u32, RASR_ENABLE | size_field | ap | xn | attr))
-                }
-                None => None,
-            };
+        let used = (regions.len() as u32).min(slots);
+        for (n, (region, access)) in (0..used).zip(regions) {
+            let ap = if access.write { AP_FULL } else { AP_READ_ONLY };
+            let xn = if access.execute { 0 } else { RASR_XN };
+            let attr = if access.device { ATTR_DEVICE } else { ATTR_NORMAL };
+            let size_field = (region.size.trailing_zeros() - 1) << 1;
             // SAFETY: the kernel checked at boot (`check_region`) that each region is a power of
-            // two aligned to its size; changing unprivileged permissions cannot affect the
-            // kernel (PRIVDEFENA) and no process runs while we do it.
+            // two of at least 32 bytes aligned to its size, so the base's low five bits, where
+            // `VALID` and the region number go, are zero; changing unprivileged permissions
+            // cannot affect the kernel (PRIVDEFENA) and no process runs while we do it.
             unsafe {
-                self.mpu.rnr.write(n);
-                match rasr {
-                    Some((rbar, rasr)) => {
-                        self.mpu.rbar.write(rbar);
-                        self.mpu.rasr.write(rasr);
-                    }
-                    None => self.mpu.rasr.write(0),
-                }
+                self.mpu.rbar.write(region.base as u32 | RBAR_VALID | n);
+                self.mpu.rasr.write(RASR_ENABLE | size_field | ap | xn | attr);
             }
         }
+        for n in used..self.loaded {
+            // SAFETY: as above; disabling a region only takes access away from processes.
+            unsafe {
+                self.mpu.rnr.write(n);
+                self.mpu.rasr.write(0);
+            }
+        }
+        self.loaded = used;
         cortex_m::asm::dsb();
         cortex_m::asm::isb();
     }

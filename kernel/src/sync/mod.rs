@@ -142,7 +142,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if timeout == Timeout::POLL {
             return Outcome::Done(error(SyscallError::TimedOut));
         }
-        self.procs[i].state = State::Sync { object: o, wait };
+        self.set_state(i, State::Sync { object: o, wait });
         let deadline = self.deadline_after(timeout);
         self.set_deadline(i, deadline);
         if wait == SyncWait::Lock {
