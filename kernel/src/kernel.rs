@@ -60,6 +60,9 @@ pub struct Kernel<A: Arch, B: Board, const N: usize, const M: usize = 0, const Q
     /// Bit `i` is set while process `i` is [`State::Ready`] (kept by [`Kernel::set_state`]), so
     /// the scheduler looks at ready processes only.
     ready: u32,
+    /// Bit `i` is set while process `i` is blocked on a synchronisation object
+    /// ([`State::Sync`]), so posting to an object looks at its possible waiters only.
+    pub(crate) on_objects: u32,
 }
 
 /// Priority levels (`process.toml` allows 0 to 31).
@@ -92,6 +95,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             slice: None,
             slice_ticks: 0,
             ready: 0,
+            on_objects: 0,
         }
     }
 
@@ -123,6 +127,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.arch.enable_interrupt(irq);
         }
         self.ready = 0;
+        self.on_objects = 0;
         let frequency = self.board.clock().frequency();
         self.slice_ticks = mote_hal::clock::micros_to_ticks(u64::from(self.image.time_slice_us), frequency);
         for i in 0..N {
@@ -198,12 +203,16 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) }
     }
 
-    /// Sets process `i`'s state, and its bit in the ready set.
+    /// Sets process `i`'s state, and its bits in the ready set and the set of processes blocked
+    /// on objects.
     pub(crate) fn set_state(&mut self, i: usize, state: State) {
-        if matches!(state, State::Ready) {
-            self.ready |= 1 << i;
-        } else {
-            self.ready &= !(1 << i);
+        let bit = 1 << i;
+        self.ready &= !bit;
+        self.on_objects &= !bit;
+        match state {
+            State::Ready => self.ready |= bit,
+            State::Sync { .. } => self.on_objects |= bit,
+            _ => {}
         }
         self.procs[i].state = state;
     }
@@ -215,6 +224,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         #[cfg(test)]
         for i in 0..N {
             assert_eq!(self.ready & (1 << i) != 0, matches!(self.procs[i].state, State::Ready), "ready set of process {i}");
+            let on_object = matches!(self.procs[i].state, State::Sync { .. });
+            assert_eq!(self.on_objects & (1 << i) != 0, on_object, "object waiters, process {i}");
         }
         if self.ready == 0 {
             return None;

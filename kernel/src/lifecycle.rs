@@ -80,7 +80,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         self.release_objects(i, was);
         self.procs[i].job_deadline = None;
         self.procs[i].periodic = None;
-        self.set_deadline(i, None);
+        // Its deadline and its job's are gone: the alarm moves to the next one.
+        self.procs[i].deadline = None;
+        self.arm();
         if self.protected == Some(i) {
             self.protected = None;
         }

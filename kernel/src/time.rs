@@ -29,8 +29,9 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Sets (or clears) process `i`'s deadline and keeps the clock's alarm on the earliest one.
     pub(crate) fn set_deadline(&mut self, i: usize, deadline: Option<u64>) {
-        self.procs[i].deadline = deadline;
-        self.arm();
+        if core::mem::replace(&mut self.procs[i].deadline, deadline) != deadline {
+            self.arm();
+        }
     }
 
     /// The earliest deadline: of blocking calls, of running periodic jobs (to notice misses) and

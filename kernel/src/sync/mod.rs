@@ -125,7 +125,10 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     /// The most important process blocked on object `o` whose wait satisfies `pred`.
     pub(crate) fn best_waiter(&self, o: usize, pred: impl Fn(&SyncWait) -> bool) -> Option<usize> {
         let mut best: Option<(usize, Priority)> = None;
-        for j in 0..N {
+        let mut waiting = self.on_objects;
+        while waiting != 0 {
+            let j = waiting.trailing_zeros() as usize;
+            waiting &= waiting - 1;
             if let State::Sync { object, wait } = &self.procs[j].state {
                 let prio = self.effective_priority(j);
                 if *object == o && pred(wait) && best.is_none_or(|(_, b)| prio.is_more_important_than(b)) {
