@@ -9,6 +9,7 @@ use crate::descriptor::ImageDesc;
 use crate::log;
 use crate::log_ring::{LogRing, Tee, LOG_RING_SIZE};
 use crate::process::{Process, State};
+use crate::ready::{ReadySet, LEVELS};
 use crate::priority::Priority;
 use crate::sched::{self, Candidate};
 
@@ -57,16 +58,13 @@ pub struct Kernel<A: Arch, B: Board, const N: usize, const M: usize = 0, const Q
     pub(crate) slice: Option<(usize, u64)>,
     /// The image's time slice in clock ticks (0: no time slicing), converted once at boot.
     slice_ticks: u64,
-    /// Bit `i` is set while process `i` is [`State::Ready`] (kept by [`Kernel::set_state`]), so
-    /// the scheduler looks at ready processes only.
-    ready: u32,
+    /// The processes in [`State::Ready`], by effective priority (kept by [`Kernel::set_state`]
+    /// and [`Kernel::refile`]), so the scheduler looks at the most important ready ones only.
+    ready: ReadySet,
     /// Bit `i` is set while process `i` is blocked on a synchronisation object
     /// ([`State::Sync`]), so posting to an object looks at its possible waiters only.
     pub(crate) on_objects: u32,
 }
-
-/// Priority levels (`process.toml` allows 0 to 31).
-const LEVELS: usize = 32;
 
 /// The index of priority `p`'s level in [`Kernel::last_at`].
 fn level(p: Priority) -> usize {
@@ -94,7 +92,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             rotate: true,
             slice: None,
             slice_ticks: 0,
-            ready: 0,
+            ready: ReadySet::new(),
             on_objects: 0,
         }
     }
@@ -126,7 +124,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.arch.set_interrupt_priority(irq, 0);
             self.arch.enable_interrupt(irq);
         }
-        self.ready = 0;
+        self.ready = ReadySet::new();
         self.on_objects = 0;
         let frequency = self.board.clock().frequency();
         self.slice_ticks = mote_hal::clock::micros_to_ticks(u64::from(self.image.time_slice_us), frequency);
@@ -203,47 +201,55 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         Candidate { priority: self.effective_priority(i), deadline: self.pending_job_deadline(i) }
     }
 
-    /// Sets process `i`'s state, and its bits in the ready set and the set of processes blocked
+    /// Sets process `i`'s state, and its place in the ready set and the set of processes blocked
     /// on objects.
     pub(crate) fn set_state(&mut self, i: usize, state: State) {
         let bit = 1 << i;
-        self.ready &= !bit;
         self.on_objects &= !bit;
         match state {
-            State::Ready => self.ready |= bit,
-            State::Sync { .. } => self.on_objects |= bit,
-            _ => {}
+            State::Ready => self.ready.insert(i, level(self.effective_priority(i))),
+            State::Sync { .. } => {
+                self.ready.remove(i);
+                self.on_objects |= bit;
+            }
+            _ => self.ready.remove(i),
         }
         self.procs[i].state = state;
     }
 
-    /// The next process to run ([`sched::pick_ready`]): turns among equals resume from the
-    /// process that ran last at their priority level (at a level where nothing ran yet, from the
+    /// Files process `i` again in the ready set after its effective priority changed.
+    pub(crate) fn refile(&mut self, i: usize) {
+        if self.ready.contains(i) {
+            self.ready.insert(i, level(self.effective_priority(i)));
+        }
+    }
+
+    /// The next process to run: the most important ready level's turn ([`sched::next_in_turn`],
+    /// or [`sched::pick_ready`] where job deadlines may order it); turns among equals resume from
+    /// the process that ran last at their level (at a level where nothing ran yet, from the
     /// process that ran last of all), and a turn given up passes once.
     fn pick(&mut self) -> Option<sched::Pick> {
         #[cfg(test)]
         for i in 0..N {
-            assert_eq!(self.ready & (1 << i) != 0, matches!(self.procs[i].state, State::Ready), "ready set of process {i}");
+            let ready = matches!(self.procs[i].state, State::Ready);
+            assert_eq!(self.ready.level_of(i), ready.then(|| level(self.effective_priority(i))), "ready set, process {i}");
             let on_object = matches!(self.procs[i].state, State::Sync { .. });
             assert_eq!(self.on_objects & (1 << i) != 0, on_object, "object waiters, process {i}");
         }
-        if self.ready == 0 {
-            return None;
-        }
-        let (last, gave_up, last_at) = (self.last, self.gave_up, &self.last_at);
-        let current_at = |l: usize| if last_at[l] == u8::MAX { last } else { usize::from(last_at[l]) };
-        let turn = |p: Priority| {
-            let current = current_at(level(p));
-            (current, gave_up == Some(current))
+        let (l, members) = self.ready.most_important()?;
+        let current = if self.last_at[l] == u8::MAX { self.last } else { usize::from(self.last_at[l]) };
+        let rotate = self.gave_up == Some(current);
+        let pick = if cfg!(feature = "realtime") {
+            // Job deadlines order equals (earliest first): compare them.
+            sched::pick_ready(N, members, |_| (current, rotate), |j| self.describe(j))?
+        } else {
+            sched::next_in_turn(members, current, rotate)
         };
-        let pick = sched::pick_ready(N, self.ready, turn, |j| self.describe(j))?;
-        let i = pick.index;
-        let l = level(self.effective_priority(i));
-        if gave_up == Some(current_at(l)) {
+        if rotate {
             self.gave_up = None;
         }
-        self.last = i;
-        self.last_at[l] = i as u8;
+        self.last = pick.index;
+        self.last_at[l] = pick.index as u8;
         Some(pick)
     }
 

@@ -33,6 +33,7 @@ pub mod notify;
 pub mod periodic;
 pub mod priority;
 pub mod process;
+pub mod ready;
 mod report;
 pub mod sched;
 pub mod sync;

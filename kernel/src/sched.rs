@@ -114,6 +114,23 @@ pub fn pick_ready(
     best.map(|(index, _, _)| Pick { index, contended: equals > 0 })
 }
 
+/// [`pick_ready`] among processes that all tie (the same priority, no deadline): `members` (bit
+/// `i`: process `i`, non-empty), `current` the process that ran last at their level and `rotate`
+/// whether it gave up its turn. `current` keeps its turn unless it rotates; else the next member
+/// after it in task-index order, wrapping, goes. A few bit operations, whatever the count.
+pub fn next_in_turn(members: u32, current: usize, rotate: bool) -> Pick {
+    let contended = members & members.wrapping_sub(1) != 0;
+    let current = current % 32;
+    let index = if !rotate && members & (1 << current) != 0 {
+        current
+    } else {
+        // The members after `current`, else (wrapping) the first member, `current` included.
+        let after = members & !(2u32 << current).wrapping_sub(1);
+        (if after != 0 { after.trailing_zeros() } else { members.trailing_zeros() }) as usize
+    };
+    Pick { index, contended }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,6 +227,16 @@ mod tests {
                 let equal = (0..n).any(|j| j != p.index && set[j].is_some_and(|c| !c.beats(&w) && !w.beats(&c)));
                 prop_assert_eq!(p.contended, equal);
             }
+        }
+
+        /// Among equals, the bit operations pick as the scan does.
+        #[test]
+        fn next_in_turn_is_the_scan_among_equals(ready in prop::collection::vec(any::<bool>(), 1..33), current in 0usize..32, rotate: bool) {
+            let n = ready.len();
+            let members = (0..n).filter(|&i| ready[i]).fold(0u32, |m, i| m | 1 << i);
+            prop_assume!(members != 0 && current < n);
+            let expected = pick_ready(n, members, |_| (current, rotate), |_| cand(1, None)).unwrap();
+            prop_assert_eq!(next_in_turn(members, current, rotate), expected);
         }
 
         /// Keeping the CPU: a current process that is among the best and does not rotate runs on.

@@ -86,5 +86,6 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             }
         }
         self.procs[p].inherited = best;
+        self.refile(p);
     }
 }
