@@ -19,7 +19,31 @@ const FIRMWARE_PROFILE: &[&str] = &[
     "profile.firmware.debug=true",
     "profile.firmware.panic=\"abort\"",
     "profile.firmware.incremental=false",
+    "profile.firmware-speed.inherits=\"firmware\"",
+    "profile.firmware-speed.opt-level=2",
 ];
+
+/// What an image's code is optimised for (`image.optimize` in `mote.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Optimize {
+    /// Small code (`opt-level = "s"`): the default.
+    #[default]
+    Size,
+    /// Fast code (`opt-level = 2`, as the peers' Thread-Metric builds use `-O2`): larger.
+    Speed,
+}
+
+impl Optimize {
+    /// The cargo profile of [`FIRMWARE_PROFILE`] that builds it (each has its own build
+    /// directory, so switching does not rebuild the other).
+    pub const fn profile(self) -> &'static str {
+        match self {
+            Optimize::Size => "firmware",
+            Optimize::Speed => "firmware-speed",
+        }
+    }
+}
 
 /// Builds firmware crates for one target into one target directory.
 pub struct Firmware<'a> {
@@ -28,6 +52,8 @@ pub struct Firmware<'a> {
     pub target_dir: PathBuf,
     /// Print cargo's progress lines (`Compiling ...`).
     pub verbose: bool,
+    /// Size or speed: which profile builds kernel and processes.
+    pub optimize: Optimize,
 }
 
 impl Firmware<'_> {
@@ -51,7 +77,7 @@ impl Firmware<'_> {
         cmd.arg(subcommand)
             .arg("--manifest-path")
             .arg(manifest)
-            .args(["--bin", bin, "--profile", "firmware", "--target"])
+            .args(["--bin", bin, "--profile", self.optimize.profile(), "--target"])
             .arg(self.cargo.target_arg(self.target))
             .arg("--target-dir")
             .arg(&self.target_dir)

@@ -110,7 +110,7 @@ pub fn build(cargo: &FirmwareCargo, board: &Board, image: &Image, verbose: bool)
     // One cargo target directory per toolchain kind, so switching does not rebuild everything, and
     // per target, so that builds for two targets can run at once (`mote test`).
     let target_dir = root.join(format!("cargo-{}", cargo.kind)).join(board.target());
-    let fw = Firmware { cargo, target: board.target(), target_dir, verbose };
+    let fw = Firmware { cargo, target: board.target(), target_dir, verbose, optimize: image.file.image.optimize };
     let names: Vec<String> = image.processes.iter().map(|p| p.info.name.clone()).collect();
     let cache = dir.join("layout.json");
     let cached: Option<Layout> = std::fs::read_to_string(&cache)

@@ -71,6 +71,10 @@ pub struct ImageInfo {
     /// periodic process), `fault-injection` (test images only).
     #[serde(default)]
     pub kernel_features: Vec<String>,
+    /// `"size"` (the default, `opt-level = "s"`) or `"speed"` (`opt-level = 2`): what kernel and
+    /// processes are optimised for.
+    #[serde(default)]
+    pub optimize: crate::firmware::Optimize,
 }
 
 /// What a test image must print and how it must end.
@@ -345,6 +349,20 @@ mod tests {
         process(&root, "b", "period = \"20ms\"\nbudget = \"1ms\"\nsupervisor = \"nobody\"\nnotify = 1\n");
         let err = Image::load(&manifest).unwrap_err().to_string();
         assert!(err.contains("field `realtime.supervisor`") && err.contains("\"nobody\""), "{err}");
+    }
+
+    #[test]
+    fn optimize_is_size_by_default_and_checked() {
+        let dir = temp_dir("image-optimize");
+        std::fs::create_dir_all(dir.join("a")).unwrap();
+        let manifest = dir.join("mote.toml");
+        std::fs::write(&manifest, "[image]\nname = \"o\"\nprocesses = []\n").unwrap();
+        assert_eq!(Image::load(&manifest).unwrap().file.image.optimize, crate::firmware::Optimize::Size);
+        std::fs::write(&manifest, "[image]\nname = \"o\"\nprocesses = []\noptimize = \"speed\"\n").unwrap();
+        assert_eq!(Image::load(&manifest).unwrap().file.image.optimize.profile(), "firmware-speed");
+        std::fs::write(&manifest, "[image]\nname = \"o\"\nprocesses = []\noptimize = \"fast\"\n").unwrap();
+        let err = format!("{:#}", Image::load(&manifest).unwrap_err());
+        assert!(err.contains("mote.toml") && err.contains("optimize") && err.contains("speed"), "{err}");
     }
 
     #[test]
