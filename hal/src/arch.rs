@@ -83,9 +83,24 @@ pub trait MemoryProtection {
     /// Checks that the protection unit can express `region` (size and alignment rules).
     fn check_region(&self, region: Region) -> Result<(), RegionError>;
 
-    /// Programs the protection unit so the next process to run may access exactly `regions`,
-    /// each with its access rights, and nothing else (the kernel keeps access to everything).
-    fn protect(&mut self, regions: &[(Region, Access)]);
+    /// The unit's settings for one process (register values), worked out once by
+    /// [`MemoryProtection::plan`] so that a switch to the process only loads them.
+    type Plan: Copy + Default;
+
+    /// Works out the settings that let a process access exactly `regions`, each with its access
+    /// rights, and nothing else (the kernel keeps access to everything). The regions passed the
+    /// boot check ([`MemoryProtection::check_region`]).
+    fn plan(&self, regions: &[(Region, Access)]) -> Self::Plan;
+
+    /// Programs the protection unit with `plan`, for the next process to run.
+    fn load(&mut self, plan: &Self::Plan);
+
+    /// Programs the protection unit so the next process to run may access exactly `regions`:
+    /// [`MemoryProtection::plan`] then [`MemoryProtection::load`].
+    fn protect(&mut self, regions: &[(Region, Access)]) {
+        let plan = self.plan(regions);
+        self.load(&plan);
+    }
 }
 
 /// The interrupt controller (NVIC, PLIC) and waiting for interrupts.

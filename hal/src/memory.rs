@@ -6,7 +6,7 @@ use core::fmt;
 ///
 /// `size` may be zero; an empty region contains no address. A region never wraps around the end
 /// of the address space: [`Region::new`] refuses one that would.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Region {
     /// First address.
     pub base: usize,
@@ -56,8 +56,8 @@ impl fmt::Display for Region {
     }
 }
 
-/// What a process may do with a region.
-#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+/// What a process may do with a region (by default: nothing).
+#[derive(Copy, Clone, Debug, Default, PartialEq, Eq)]
 pub struct Access {
     /// Loads allowed.
     pub read: bool,

@@ -37,6 +37,8 @@ pub struct Kernel<A: Arch, B: Board, const N: usize, const M: usize = 0, const Q
     pub(crate) procs: [Process<A::Context>; N],
     /// The process whose regions the protection unit currently holds.
     pub(crate) protected: Option<usize>,
+    /// Each process's protection-unit settings, worked out at boot: a switch only loads them.
+    plans: [<A as mote_hal::MemoryProtection>::Plan; N],
     /// The process that ran last (round-robin among equal priorities).
     pub(crate) last: usize,
     /// For each priority level, the process that ran last at that level (`u8::MAX`: none yet).
@@ -83,6 +85,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             queue_arena: [0; Q],
             procs: core::array::from_fn(|_| Process::default()),
             protected: None,
+            plans: [Default::default(); N],
             last: N.saturating_sub(1),
             last_at: [u8::MAX; LEVELS],
             gave_up: None,
@@ -117,6 +120,10 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if let Err(e) = self.image.check(&self.arch) {
             self.log(LogLevel::Error, format_args!("image rejected: {e}"));
             return Err(ExitStatus::Failure(EXIT_BAD_IMAGE));
+        }
+        for i in 0..N {
+            let (regions, n) = self.image.processes[i].protection_regions();
+            self.plans[i] = self.arch.plan(&regions[..n]);
         }
         for k in 0..self.board.clock().interrupts().len() {
             let irq = self.board.clock().interrupts()[k];
@@ -160,8 +167,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         };
         self.update_slice(i, contended);
         if self.protected != Some(i) {
-            let (regions, n) = self.image.processes[i].protection_regions();
-            self.arch.protect(&regions[..n]);
+            self.arch.load(&self.plans[i]);
             self.protected = Some(i);
         }
         match self.arch.run(&mut self.procs[i].context) {

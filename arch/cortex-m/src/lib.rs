@@ -77,6 +77,7 @@ use mote_hal::embedded_io;
 use mote_hal::{Access, Arch, ExitStatus, InterruptController, MemoryProtection, ProtectionInfo, Region, RegionError, Trap};
 
 pub use context::CortexMContext;
+pub use mpu::MpuPlan;
 pub use cortex_m;
 pub use cortex_m_rt;
 
@@ -213,9 +214,13 @@ impl MemoryProtection for CortexM {
         self.mpu.check_region(region)
     }
 
-    fn protect(&mut self, regions: &[(Region, Access)]) {
-        self.mpu.load(regions);
-        #[cfg(armv8m)]
-        stack_limit::set_for(regions);
+    type Plan = mpu::MpuPlan;
+
+    fn plan(&self, regions: &[(Region, Access)]) -> mpu::MpuPlan {
+        self.mpu.plan(regions)
+    }
+
+    fn load(&mut self, plan: &mpu::MpuPlan) {
+        self.mpu.load(plan);
     }
 }

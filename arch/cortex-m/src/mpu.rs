@@ -94,30 +94,43 @@ impl Mpu {
         }
     }
 
-    /// Allows unprivileged access to exactly `regions` (memory, then devices); MPU regions the
-    /// process does not use are disabled.
-    ///
-    /// Each region takes two stores: `RBAR` with its `VALID` bit selects the region as it sets
-    /// the base (no `RNR` write), then `RASR`. Only regions the previous process used and this
-    /// one does not are switched off; the rest are off already.
-    pub fn load(&mut self, regions: &[(Region, Access)]) {
+    /// The register values that allow unprivileged access to exactly `regions` (memory, then
+    /// devices; at most [`MAX_PROCESS_REGIONS`]): for each, `RBAR` with its `VALID` bit and
+    /// region number, and `RASR`.
+    pub fn plan(&self, regions: &[(Region, Access)]) -> MpuPlan {
+        let mut plan = MpuPlan::default();
         if !self.enabled {
-            return;
+            return plan;
         }
         let slots = (MAX_PROCESS_REGIONS as u32).min(self.regions);
-        let used = (regions.len() as u32).min(slots);
-        for (n, (region, access)) in (0..used).zip(regions) {
+        for (n, (region, access)) in (0..slots).zip(regions) {
             let ap = if access.write { AP_FULL } else { AP_READ_ONLY };
             let xn = if access.execute { 0 } else { RASR_XN };
             let attr = if access.device { ATTR_DEVICE } else { ATTR_NORMAL };
-            let size_field = (region.size.trailing_zeros() - 1) << 1;
-            // SAFETY: the kernel checked at boot (`check_region`) that each region is a power of
-            // two of at least 32 bytes aligned to its size, so the base's low five bits, where
-            // `VALID` and the region number go, are zero; changing unprivileged permissions
-            // cannot affect the kernel (PRIVDEFENA) and no process runs while we do it.
+            // `check_region` made the size a power of two of at least 32 (SIZE = log2 - 1), and
+            // the base a multiple of it, so its low five bits (VALID, REGION) are free.
+            let size_field = (region.size.trailing_zeros().max(1) - 1) << 1;
+            plan.registers[n as usize] = (region.base as u32 | RBAR_VALID | n, RASR_ENABLE | size_field | ap | xn | attr);
+            plan.used = n as u8 + 1;
+        }
+        plan
+    }
+
+    /// Programs `plan`: two stores per region (`RBAR` selects the region as it sets the base, no
+    /// `RNR` write), and only regions the previous process used and this one does not are
+    /// switched off; the rest are off already.
+    pub fn load(&mut self, plan: &MpuPlan) {
+        if !self.enabled {
+            return;
+        }
+        let used = u32::from(plan.used);
+        for &(rbar, rasr) in &plan.registers[..usize::from(plan.used)] {
+            // SAFETY: `plan` encodes regions that passed `check_region` (see `plan`); changing
+            // unprivileged permissions cannot affect the kernel (PRIVDEFENA) and no process runs
+            // while we do it.
             unsafe {
-                self.mpu.rbar.write(region.base as u32 | RBAR_VALID | n);
-                self.mpu.rasr.write(RASR_ENABLE | size_field | ap | xn | attr);
+                self.mpu.rbar.write(rbar);
+                self.mpu.rasr.write(rasr);
             }
         }
         for n in used..self.loaded {
@@ -131,4 +144,11 @@ impl Mpu {
         cortex_m::asm::dsb();
         cortex_m::asm::isb();
     }
+}
+
+/// The MPU's registers for one process: `(RBAR, RASR)` of its regions (see [`Mpu::plan`]).
+#[derive(Copy, Clone, Debug, Default)]
+pub struct MpuPlan {
+    registers: [(u32, u32); MAX_PROCESS_REGIONS],
+    used: u8,
 }

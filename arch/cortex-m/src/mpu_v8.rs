@@ -51,6 +51,8 @@ const PROCESS_REGIONS: u32 = 2;
 pub struct Mpu {
     mpu: MPU,
     regions: u32,
+    /// Regions `0..loaded` may be enabled (what the last [`Mpu::load`] set); the others are off.
+    loaded: u32,
 }
 
 /// Whether PMSAv8 can express `region`: base and size multiples of 32 bytes, size not zero, and
@@ -106,7 +108,7 @@ impl Mpu {
             cortex_m::asm::dsb();
             cortex_m::asm::isb();
         }
-        Self { mpu, regions }
+        Self { mpu, regions, loaded: 0 }
     }
 
     /// What the boot banner says about it.
@@ -116,14 +118,30 @@ impl Mpu {
         ProtectionInfo { name, isolates, regions: self.regions as usize }
     }
 
-    /// Allows unprivileged access to exactly `regions` (memory, then devices); MPU regions the
-    /// process does not use are disabled.
-    pub fn load(&mut self, regions: &[(Region, Access)]) {
+    /// The register values that allow unprivileged access to exactly `regions` (memory, then
+    /// devices; at most [`MAX_PROCESS_REGIONS`]): `RBAR` and `RLAR` of each, and the process
+    /// stack limit (`PSPLIM`, see `stack_limit.rs`).
+    pub fn plan(&self, regions: &[(Region, Access)]) -> MpuPlan {
+        let mut plan = MpuPlan { stack_limit: crate::stack_limit::limit_for(regions), ..MpuPlan::default() };
+        if self.regions < PROCESS_REGIONS {
+            return plan;
+        }
+        let slots = (MAX_PROCESS_REGIONS as u32).min(self.regions) as usize;
+        for (n, &(region, access)) in regions.iter().take(slots).enumerate() {
+            plan.registers[n] = encode(region, access);
+            plan.used = n as u8 + 1;
+        }
+        plan
+    }
+
+    /// Programs `plan`; regions the previous process used and this one does not are disabled.
+    pub fn load(&mut self, plan: &MpuPlan) {
+        crate::stack_limit::set(plan.stack_limit);
         if self.regions < PROCESS_REGIONS {
             return;
         }
-        for n in 0..(MAX_PROCESS_REGIONS as u32).min(self.regions) {
-            let region = regions.get(n as usize).map(|&(region, access)| encode(region, access));
+        let used = u32::from(plan.used);
+        for (n, &(rbar, rlar)) in (0..used).zip(&plan.registers) {
             // SAFETY: the kernel checked at boot (`check_region`) that each region is 32-byte
             // aligned and sized, so the encoding is exact. The region is disabled while its base
             // and limit change, so it never briefly covers a mix of the old and new ranges.
@@ -132,13 +150,27 @@ impl Mpu {
             unsafe {
                 self.mpu.rnr.write(n);
                 self.mpu.rlar.write(0);
-                if let Some((rbar, rlar)) = region {
-                    self.mpu.rbar.write(rbar);
-                    self.mpu.rlar.write(rlar);
-                }
+                self.mpu.rbar.write(rbar);
+                self.mpu.rlar.write(rlar);
             }
         }
+        for n in used..self.loaded {
+            // SAFETY: as above; disabling a region only takes access away from processes.
+            unsafe {
+                self.mpu.rnr.write(n);
+                self.mpu.rlar.write(0);
+            }
+        }
+        self.loaded = used;
         cortex_m::asm::dsb();
         cortex_m::asm::isb();
     }
+}
+
+/// The MPU's registers for one process (see [`Mpu::plan`]).
+#[derive(Copy, Clone, Debug, Default)]
+pub struct MpuPlan {
+    registers: [(u32, u32); MAX_PROCESS_REGIONS],
+    used: u8,
+    stack_limit: u32,
 }

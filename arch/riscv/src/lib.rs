@@ -34,6 +34,7 @@ mod switch;
 use mote_hal::{Access, Arch, Fault, FaultKind, InterruptController, MemoryProtection, ProtectionInfo, Region, RegionError, Trap};
 
 pub use context::RiscvContext;
+pub use pmp::PmpPlan;
 pub use riscv;
 
 /// A RISC-V hart running the Mote kernel in machine mode.
@@ -265,7 +266,13 @@ impl MemoryProtection for RiscvArch {
         self.pmp.check_region(region)
     }
 
-    fn protect(&mut self, regions: &[(Region, Access)]) {
-        self.pmp.load(regions);
+    type Plan = pmp::PmpPlan;
+
+    fn plan(&self, regions: &[(Region, Access)]) -> pmp::PmpPlan {
+        self.pmp.plan(regions)
+    }
+
+    fn load(&mut self, plan: &pmp::PmpPlan) {
+        self.pmp.load(plan);
     }
 }

@@ -136,15 +136,15 @@ impl Pmp {
         }
     }
 
-    /// Allows U-mode access to exactly `regions` (the first [`MAX_PROCESS_REGIONS`]).
-    pub fn load(&mut self, regions: &[(Region, Access)]) {
+    /// The entries that allow U-mode access to exactly `regions` (the first
+    /// [`MAX_PROCESS_REGIONS`]): their `pmpaddr` values and the configuration bytes.
+    pub fn plan(&self, regions: &[(Region, Access)]) -> PmpPlan {
+        let mut plan = PmpPlan::default();
         if !self.present() {
-            return;
+            return plan;
         }
-        // Configuration bytes of entries 0..7: pmpcfg0 holds entries 0..3, pmpcfg1 entries 4..7.
-        let mut cfg: u64 = 0;
-        let mut next = 0;
         let usable = self.entries.min(MAX_ENTRIES);
+        let mut next = 0;
         for (region, access) in regions.iter().take(MAX_PROCESS_REGIONS) {
             let mut rights = 0;
             if access.read {
@@ -164,22 +164,40 @@ impl Pmp {
                 break;
             }
             if napot {
-                // SAFETY: unlocked entries constrain only U-mode and no process runs while we
-                // write them; the kernel checked at boot that each region is expressible.
-                unsafe { write_address(next, napot_address(*region)) };
-                cfg |= u64::from(NAPOT | rights) << (8 * next);
+                plan.addresses[next] = napot_address(*region);
+                plan.cfg |= u64::from(NAPOT | rights) << (8 * next);
             } else {
-                // SAFETY: as for NAPOT; entry `next` stays off and only holds the bottom.
-                unsafe {
-                    write_address(next, region.base >> 2);
-                    write_address(next + 1, region.end() >> 2);
-                }
-                cfg |= u64::from(TOR | rights) << (8 * (next + 1));
+                // Entry `next` stays off and only holds the bottom.
+                plan.addresses[next] = region.base >> 2;
+                plan.addresses[next + 1] = region.end() >> 2;
+                plan.cfg |= u64::from(TOR | rights) << (8 * (next + 1));
             }
             next += needed;
         }
-        let (low, high) = (cfg as usize, (cfg >> 32) as usize);
+        plan.used = next as u8;
+        plan
+    }
+
+    /// Programs `plan`; entries it does not use are off (their configuration bytes are zero).
+    pub fn load(&mut self, plan: &PmpPlan) {
+        if !self.present() {
+            return;
+        }
+        for (n, &address) in plan.addresses[..usize::from(plan.used)].iter().enumerate() {
+            // SAFETY: unlocked entries constrain only U-mode and no process runs while we write
+            // them; the kernel checked at boot that each region is expressible.
+            unsafe { write_address(n, address) };
+        }
+        let (low, high) = (plan.cfg as usize, (plan.cfg >> 32) as usize);
         // SAFETY: as above; entries the process does not use stay off (cfg bytes zero).
         unsafe { core::arch::asm!("csrw pmpcfg0, {}", "csrw pmpcfg1, {}", in(reg) low, in(reg) high) };
     }
+}
+
+/// The PMP's settings for one process (see [`Pmp::plan`]).
+#[derive(Copy, Clone, Debug, Default)]
+pub struct PmpPlan {
+    addresses: [usize; MAX_ENTRIES],
+    used: u8,
+    cfg: u64,
 }

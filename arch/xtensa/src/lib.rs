@@ -127,7 +127,11 @@ impl MemoryProtection for XtensaArch {
         Region::new(region.base, region.size).map(|_| ())
     }
 
-    fn protect(&mut self, _regions: &[(Region, Access)]) {}
+    type Plan = ();
+
+    fn plan(&self, _regions: &[(Region, Access)]) {}
+
+    fn load(&mut self, _plan: &()) {}
 }
 
 /// Stops the core for good, sleeping between interrupts: the exit of a real board, where nothing

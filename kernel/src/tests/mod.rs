@@ -270,8 +270,17 @@ impl MemoryProtection for FakeArch {
         }
     }
 
-    fn protect(&mut self, regions: &[(Region, Access)]) {
-        self.protected.push(regions.to_vec());
+    /// The regions themselves (as many as the fake unit's `MAX_PROCESS_REGIONS`).
+    type Plan = ([(Region, Access); mote_hal::MAX_PROCESS_REGIONS], usize);
+
+    fn plan(&self, regions: &[(Region, Access)]) -> Self::Plan {
+        let mut plan = ([(Region { base: 0, size: 0 }, Access::READ_ONLY); mote_hal::MAX_PROCESS_REGIONS], regions.len());
+        plan.0[..regions.len()].copy_from_slice(regions);
+        plan
+    }
+
+    fn load(&mut self, plan: &Self::Plan) {
+        self.protected.push(plan.0[..plan.1].to_vec());
     }
 }
 
