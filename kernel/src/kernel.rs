@@ -37,6 +37,9 @@ pub struct Kernel<A: Arch, B: Board, const N: usize, const M: usize = 0, const Q
     pub(crate) procs: [Process<A::Context>; N],
     /// The process whose regions the protection unit currently holds.
     pub(crate) protected: Option<usize>,
+    /// Bit `i` is set if process `i` owns a device with an interrupt (found at boot), so an
+    /// interrupt looks for its owner among those only.
+    pub(crate) irq_owners: u32,
     /// Each process's protection-unit settings, worked out at boot: a switch only loads them.
     plans: [<A as mote_hal::MemoryProtection>::Plan; N],
     /// The process that ran last (round-robin among equal priorities).
@@ -85,6 +88,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             queue_arena: [0; Q],
             procs: core::array::from_fn(|_| Process::default()),
             protected: None,
+            irq_owners: 0,
             plans: [Default::default(); N],
             last: N.saturating_sub(1),
             last_at: [u8::MAX; LEVELS],
@@ -121,9 +125,13 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             self.log(LogLevel::Error, format_args!("image rejected: {e}"));
             return Err(ExitStatus::Failure(EXIT_BAD_IMAGE));
         }
+        self.irq_owners = 0;
         for i in 0..N {
             let (regions, n) = self.image.processes[i].protection_regions();
             self.plans[i] = self.arch.plan(&regions[..n]);
+            if self.image.processes[i].devices.iter().any(|d| d.irq.is_some()) {
+                self.irq_owners |= 1 << i;
+            }
         }
         for k in 0..self.board.clock().interrupts().len() {
             let irq = self.board.clock().interrupts()[k];

@@ -42,7 +42,10 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if !cfg!(feature = "devices") {
             return false; // No process owns a device (the boot check makes sure).
         }
-        for i in 0..N {
+        let mut owners = self.irq_owners;
+        while owners != 0 {
+            let i = owners.trailing_zeros() as usize;
+            owners &= owners - 1;
             let bit = self.image.processes[i].devices.iter().find(|d| d.irq == Some(irq)).map(|d| d.notify_bit);
             if let Some(bit) = bit {
                 if self.procs[i].state.is_dead() {
