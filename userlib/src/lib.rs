@@ -24,7 +24,8 @@
 //!
 //! With the `heap` feature, the library provides a global allocator whose heap grows, by
 //! syscall, within the `heap` quota of `process.toml`; `extern crate alloc;` then gives `Box`,
-//! `Vec` and friends. [`pool::Pool`] is a fixed-block alternative with no heap at all.
+//! `Vec` and friends. [`pool::Pool`] (typed values) and [`block_pool::BlockPool`] (byte blocks,
+//! constant-time) are fixed-block alternatives with no heap at all.
 //!
 //! [`device::Device`] hands a process the registers of the devices it owns, for the drivers of
 //! `drivers/`, which implement the `embedded-hal` and `embedded-io` traits.
@@ -41,6 +42,7 @@ pub mod lifecycle;
 mod logging;
 pub mod memory;
 mod notify;
+pub mod block_pool;
 pub mod pool;
 mod start;
 pub mod sync;

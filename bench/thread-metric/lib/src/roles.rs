@@ -5,7 +5,7 @@
 use core::hint::black_box;
 use core::sync::atomic::{AtomicU32, Ordering::Relaxed};
 
-use mote::pool::Pool;
+use mote::block_pool::BlockPool;
 use mote::sync::{Queue, Semaphore};
 use mote::{Duration, TaskId};
 
@@ -46,7 +46,7 @@ pub enum Role {
     Message,
     /// Synchronization processing: take a semaphore, give it back, count.
     Synchronization,
-    /// Memory allocation: allocate a 128-byte block from a fixed-block pool, free it, count.
+    /// Memory allocation: allocate a 128-byte block from a block pool, free it, count.
     Memory,
 }
 
@@ -155,10 +155,10 @@ pub fn thread() {
 /// In a function of its own, so that only `tm-worker` needs stack for the pool (2 KiB).
 #[inline(never)]
 fn memory() -> ! {
-    let mut pool: Pool<[u8; 128], 16> = Pool::new();
+    let mut pool: BlockPool<128, 16> = BlockPool::new();
     loop {
-        let block = black_box(&mut pool).alloc([0; 128]).map_err(|_| ()).expect("allocate");
-        black_box(&mut pool).free(block).expect("free");
+        let block = black_box(&mut pool).alloc().expect("allocate");
+        assert!(black_box(&mut pool).free(block), "free");
         count();
     }
 }

@@ -9,6 +9,7 @@ extern crate alloc;
 use alloc::boxed::Box;
 use alloc::vec::Vec;
 
+use mote::block_pool::BlockPool;
 use mote::pool::{Pool, PoolFull};
 
 /// The `heap` quota of process.toml.
@@ -50,5 +51,24 @@ fn main() {
     let stale = pool.get(handles[1]).is_none();
     mote::info!("pool: 4 allocated, fifth refused: {full}, freed {freed:?}, reused: {again}, stale handle refused: {stale}");
     failed += u32::from(!(full && freed == Some(1) && again && stale));
+    failed += block_pool();
     mote::exit(failed)
+}
+
+/// The byte-block pool: three blocks, a fourth refused, a freed block reused with its bytes as
+/// left, a stale handle refused (also by a second free). Returns the number of failed checks.
+fn block_pool() -> u32 {
+    let mut pool: BlockPool<32, 3> = BlockPool::new();
+    let blocks: Vec<_> = (0..3).filter_map(|_| pool.alloc()).collect();
+    let full = blocks.len() == 3 && pool.alloc().is_none() && pool.len() == 3;
+    if let Some(bytes) = pool.get_mut(blocks[1]) {
+        bytes[0] = 0xa5;
+    }
+    let freed = pool.free(blocks[1]);
+    let refused = !pool.free(blocks[1]) && pool.get(blocks[1]).is_none();
+    let again = pool.alloc();
+    let reused = again.and_then(|b| pool.get(b)).is_some_and(|bytes| bytes[0] == 0xa5);
+    let others = pool.get(blocks[0]).is_some_and(|b| b[0] == 0) && pool.get(blocks[2]).is_some();
+    mote::info!("block pool: 3 allocated, fourth refused: {full}, freed: {freed}, stale handle refused: {refused}, reused as left: {reused}, others intact: {others}");
+    u32::from(!(full && freed && refused && reused && others))
 }
