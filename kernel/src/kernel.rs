@@ -105,7 +105,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     }
 
     /// Boots and runs processes until the system ends, then stops the board.
-    pub fn run(mut self) -> ! {
+    pub fn run(&mut self) -> ! {
         let status = match self.boot() {
             Ok(()) => loop {
                 if let Some(status) = self.step() {
