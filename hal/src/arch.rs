@@ -28,6 +28,10 @@ pub trait UserContext: Default {
     /// How many machine words the hardware pushes on the process stack on a trap (0 if none).
     const STACKED_WORDS: usize;
 
+    /// How many of the stacked words, from the first, [`UserContext::set_results`] may change:
+    /// only those are written back to the process's stack after a syscall.
+    const RESULT_WORDS: usize = Self::STACKED_WORDS;
+
     /// Prepares a fresh context that will start at `entry` with the stack ending at `stack_top`.
     /// `stacked` is the memory just below `stack_top` (`STACKED_WORDS` words), already checked to
     /// belong to the process.

@@ -277,6 +277,9 @@ impl<const N: usize, const M: usize, const Q: usize> ImageDesc<N, M, Q> {
             if !p.ram.contains_range(p.heap.base, p.heap.size) || p.heap.base < p.bss.end() || p.heap.base < p.data.end() {
                 return err(p.name, "heap outside its RAM or below .data/.bss");
             }
+            if usize::from(p.priority.0) >= crate::ready::LEVELS {
+                return err(p.name, "priority not 0 to 31");
+            }
             let caps = p.capabilities;
             let limit = if N >= 32 { u32::MAX } else { (1u32 << N) - 1 };
             if N > mote_abi::MAX_PROCESSES || (caps.send.0 | caps.spawn.0 | caps.kill.0) & !limit != 0 {

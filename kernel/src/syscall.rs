@@ -63,9 +63,11 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             let proc = &mut self.procs[i];
             if matches!(proc.state, State::Ready) && proc.deadline.is_none() && proc.context.stack_pointer() == sp {
                 // The caller goes on (the usual case): its results go into the frame just read.
+                // Only the result words go back: the call may have written the caller's memory
+                // since the frame was read.
                 let mut frame = frame;
                 proc.context.set_results(frame.words_mut(), results);
-                frame.write_back();
+                frame.write_back_first(<A::Context as UserContext>::RESULT_WORDS);
             } else {
                 self.complete(i, results);
             }

@@ -256,6 +256,16 @@ impl StackedWords {
         &self.words[..self.count]
     }
 
+    /// Writes the first `n` (possibly updated) words back to the process's stack: the others
+    /// stay as they are there (the caller's memory may have changed since they were read).
+    pub fn write_back_first(&self, n: usize) {
+        let n = n.min(self.count);
+        if n > 0 {
+            // SAFETY: a prefix of the validated, aligned, writable range that `read` copied from.
+            unsafe { ptr::copy_nonoverlapping(self.words.as_ptr(), self.addr as *mut usize, n) };
+        }
+    }
+
     /// Writes the (possibly updated) words back to the process's stack.
     pub fn write_back(&self) {
         if self.count > 0 {

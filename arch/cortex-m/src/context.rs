@@ -35,6 +35,8 @@ mod frame {
 
 impl UserContext for CortexMContext {
     const STACKED_WORDS: usize = 8;
+    /// `r0`..`r3`.
+    const RESULT_WORDS: usize = 4;
 
     fn start(&mut self, entry: usize, stack_top: usize, stacked: &mut [usize]) {
         stacked.fill(0);

@@ -20,8 +20,9 @@ const LINES: usize = if cfg!(armv6m) { 32 } else { 256 };
 static PENDING: [AtomicU32; LINES / 32] = [const { AtomicU32::new(0) }; LINES / 32];
 
 /// Bit `w` is set while word `w` of [`PENDING`] is not zero: the kernel asks at every trap
-/// whether a line is recorded, and this answers with one load instead of a scan.
-static SUMMARY: AtomicU32 = AtomicU32::new(0);
+/// whether a line is recorded, and this answers with one load instead of a scan. `SVCall` reads
+/// it too, before entering a process (`switch.rs`).
+pub(crate) static SUMMARY: AtomicU32 = AtomicU32::new(0);
 
 /// Called from the handler with IPSR: masks the line and records it.
 extern "C" fn record(ipsr: u32) {
@@ -69,17 +70,19 @@ unsafe extern "C" fn DefaultHandler() {
 /// Takes one recorded interrupt line (the lowest).
 pub fn take() -> Option<u32> {
     cortex_m::interrupt::free(|_| {
-        let summary = SUMMARY.load(Ordering::Acquire);
-        if summary == 0 {
-            return None;
-        }
-        let w = summary.trailing_zeros() as usize;
-        let bits = PENDING[w].load(Ordering::Acquire);
-        if bits == 0 {
+        let (w, bits, summary) = loop {
+            let summary = SUMMARY.load(Ordering::Acquire);
+            if summary == 0 {
+                return None;
+            }
+            let w = summary.trailing_zeros() as usize;
+            let bits = PENDING[w].load(Ordering::Acquire);
+            if bits != 0 {
+                break (w, bits, summary);
+            }
             // Cannot happen (both are updated together); repair rather than trust it.
             SUMMARY.store(summary & !(1 << w), Ordering::Relaxed);
-            return None;
-        }
+        };
         let bit = bits.trailing_zeros();
         let rest = bits & !(1 << bit);
         PENDING[w].store(rest, Ordering::Relaxed);

@@ -135,16 +135,30 @@ macro_rules! if_from_process {
 unsafe extern "C" fn SVCall() {
     naked_asm!(
         if_from_process!(),
-        // From the kernel: unprivileged Thread mode, return on the process stack. (CONTROL.nPRIV
-        // is ignored by a Cortex-M0, which has no unprivileged mode: processes run privileged.)
+        // From the kernel. An interrupt recorded since the kernel last looked (its line is now
+        // masked) would wait until the process traps, perhaps never: go back to the kernel at
+        // once instead, as if the process had been interrupted. Nothing can be recorded after
+        // this check: SVCall has the clock's priority, the most urgent, so no interrupt preempts
+        // it, and one that is pending is taken as soon as the process runs.
+        "ldr r0, ={summary}",
+        "ldr r0, [r0]",
+        "cmp r0, #0",
+        "bne 2f",
+        // Unprivileged Thread mode, return on the process stack. (CONTROL.nPRIV is ignored by a
+        // Cortex-M0, which has no unprivileged mode: processes run privileged.)
         "movs r0, #1",
         "msr CONTROL, r0",
         "isb",
         "ldr r0, =0xfffffffd",
         "bx r0",
+        "2:",
+        "movs r0, #{interrupt}",
+        trap_to_kernel_asm!(),
         "1:",
         "movs r0, #{reason}",
         trap_to_kernel_asm!(),
+        summary = sym crate::irq::SUMMARY,
+        interrupt = const TRAP_INTERRUPT,
         reason = const TRAP_SYSCALL,
     )
 }

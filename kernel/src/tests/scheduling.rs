@@ -42,6 +42,9 @@ fn image_check_rejects_overlaps_and_misalignment() {
     bad.processes[2].name = "a";
     assert_eq!(bad.check(arch).unwrap_err().problem, "two processes share this name");
     let mut bad = s.k.image.clone();
+    bad.processes[1].priority = crate::Priority(32);
+    assert_eq!(bad.check(arch).unwrap_err().problem, "priority not 0 to 31");
+    let mut bad = s.k.image.clone();
     bad.processes[1].ram = bad.kernel_ram;
     bad.processes[1].ram.size = 64;
     bad.processes[1].stack = Region::new(bad.kernel_ram.base, 32).unwrap();
