@@ -4,79 +4,208 @@
 //! name of the process that sent the record. Text from processes is untrusted: control characters
 //! and invalid UTF-8 are escaped (`\x1b`), so a process cannot forge other lines or move the
 //! terminal's cursor.
-
-use core::fmt;
+//!
+//! Lines are written with [`Line`], a writer of strings and integers, not with `core::fmt`: the
+//! formatting machinery (its `Display` implementations, padding and the `Arguments` tables) costs
+//! several kilobytes of flash, more than the rest of the log path together. Its methods are
+//! kept out of line (`inline(never)`): a call costs a few instructions at each of the many places
+//! that log.
 
 use mote_abi::LogLevel;
-use mote_hal::embedded_io;
+use mote_hal::{embedded_io, Region};
 
-/// Adapts an `embedded-io` writer to `core::fmt::Write`, ignoring write errors: a console that
-/// fails loses log output, never kernel state.
-pub struct ConsoleWriter<'a, W: embedded_io::Write>(pub &'a mut W);
+/// One log line being written: the `[LEVEL tag] ` prefix is written when it starts, the newline
+/// when it is dropped. Write errors are ignored: a console that fails loses log output, never
+/// kernel state.
+pub struct Line<W: embedded_io::Write> {
+    out: W,
+}
 
-impl<W: embedded_io::Write> fmt::Write for ConsoleWriter<'_, W> {
-    fn write_str(&mut self, s: &str) -> fmt::Result {
-        let _ = self.0.write_all(s.as_bytes());
+impl<W: embedded_io::Write> Line<W> {
+    /// Starts a record of `level` from `tag` (`kernel` or a process name) on `out`.
+    #[inline(never)]
+    pub fn start(out: W, level: LogLevel, tag: &str) -> Self {
+        let mut line = Self { out };
+        line.str("[").str(level.tag()).str(" ").str(tag).str("] ");
+        line
+    }
+
+    /// Writes `s`.
+    #[inline(never)]
+    pub fn str(&mut self, s: &str) -> &mut Self {
+        self.bytes(s.as_bytes())
+    }
+
+    /// Writes `s`, then spaces up to `width` characters (`{:<width}`; widths count bytes, which
+    /// for the ASCII names and numbers padded is the number of characters).
+    #[inline(never)]
+    pub fn left(&mut self, s: &str, width: usize) -> &mut Self {
+        self.str(s).spaces(width.saturating_sub(s.len()))
+    }
+
+    /// Writes spaces, then `s`, to fill `width` characters (`{:>width}`).
+    #[inline(never)]
+    pub fn right(&mut self, s: &str, width: usize) -> &mut Self {
+        self.right_bytes(s.as_bytes(), width)
+    }
+
+    /// Writes `n` in decimal (`{}`).
+    pub fn dec(&mut self, n: impl Into<u64>) -> &mut Self {
+        self.dec_right(n, 0)
+    }
+
+    /// Writes `n` in decimal, right-aligned in `width` characters (`{:>width}`).
+    pub fn dec_right(&mut self, n: impl Into<u64>, width: usize) -> &mut Self {
+        self.number(n.into(), 10, 1, width)
+    }
+
+    /// Writes `n` in lower-case hexadecimal, at least `digits` of them, no prefix (`{:0digits$x}`).
+    pub fn hex(&mut self, n: usize, digits: usize) -> &mut Self {
+        self.number(n as u64, 16, digits, 0)
+    }
+
+    /// Writes `n` in `radix` (10 or 16) with at least `digits` digits (leading zeros), then
+    /// right-aligned in `width` characters.
+    fn number(&mut self, n: u64, radix: u64, digits: usize, width: usize) -> &mut Self {
+        let mut buf = [b'0'; 20];
+        let start = digits_of(n, radix, digits, &mut buf);
+        self.right_bytes(&buf[start..], width)
+    }
+
+    fn right_bytes(&mut self, b: &[u8], width: usize) -> &mut Self {
+        self.spaces(width.saturating_sub(b.len())).bytes(b)
+    }
+
+    #[inline(never)]
+    fn bytes(&mut self, b: &[u8]) -> &mut Self {
+        let _ = self.out.write_all(b);
+        self
+    }
+
+    /// Writes `n` as `0x` and eight or more hexadecimal digits (`{:#010x}`), as addresses are shown.
+    #[inline(never)]
+    pub fn addr(&mut self, n: usize) -> &mut Self {
+        self.str("0x").hex(n, 8)
+    }
+
+    /// Writes a memory region as `0xBASE-0xEND` (the `Display` form of [`Region`]).
+    #[inline(never)]
+    pub fn region(&mut self, r: Region) -> &mut Self {
+        self.addr(r.base).str("-").addr(r.end())
+    }
+
+    /// Writes `count` spaces.
+    #[inline(never)]
+    fn spaces(&mut self, count: usize) -> &mut Self {
+        for _ in 0..count {
+            self.str(" ");
+        }
+        self
+    }
+
+    /// Writes `text` with control characters and invalid UTF-8 shown as `\xNN`.
+    #[inline(never)]
+    pub fn escaped(&mut self, text: &[u8]) -> &mut Self {
+        for chunk in text.utf8_chunks() {
+            // Runs of printable text go out in one write (byte offsets: no `str` slicing).
+            let valid = chunk.valid().as_bytes();
+            let mut from = 0;
+            for (at, c) in chunk.valid().char_indices() {
+                if c.is_control() && c != '\t' {
+                    self.bytes(&valid[from..at]).str("\\x").hex(c as usize, 2);
+                    from = at + c.len_utf8();
+                }
+            }
+            self.bytes(&valid[from..]);
+            for &b in chunk.invalid() {
+                self.str("\\x").hex(b as usize, 2);
+            }
+        }
+        self
+    }
+}
+
+impl<W: embedded_io::Write> Drop for Line<W> {
+    #[inline(never)]
+    fn drop(&mut self) {
+        self.str("\n");
+    }
+}
+
+/// Writes the digits of `n` in `radix`, at least `min` of them, right-aligned into `buf`;
+/// returns where they start. One copy for every kind of console (not generic).
+#[inline(never)]
+fn digits_of(mut n: u64, radix: u64, min: usize, buf: &mut [u8; 20]) -> usize {
+    let mut start = buf.len();
+    let floor = buf.len() - min.min(buf.len());
+    while n != 0 || start > floor {
+        start -= 1;
+        buf[start] = b"0123456789abcdef"[(n % radix) as usize];
+        n /= radix;
+    }
+    start
+}
+
+/// Writes the report of a kernel panic (one line: location and message). Board packages call it
+/// from their panic handler, on a console they take over for good. The message is the one part of
+/// the kernel's output still formatted with `core::fmt`: kernel faults (`arch`) and the checks of
+/// `core` report their values through it.
+pub fn panic_record<W: embedded_io::Write>(console: &mut W, info: &core::panic::PanicInfo<'_>) {
+    let mut line = Line::start(&mut *console, LogLevel::Error, "kernel");
+    line.str("panic");
+    if let Some(at) = info.location() {
+        line.str(" at ").str(at.file()).str(":").dec(at.line());
+    }
+    line.str(": ");
+    let _ = core::fmt::write(&mut FmtLine(&mut line), format_args!("{}", info.message()));
+}
+
+/// `core::fmt::Write` onto a [`Line`], for the panic message only.
+struct FmtLine<'a, W: embedded_io::Write>(&'a mut Line<W>);
+
+impl<W: embedded_io::Write> core::fmt::Write for FmtLine<'_, W> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0.str(s);
         Ok(())
     }
 }
 
-/// Writes one record from the kernel.
-pub fn kernel_record<W: embedded_io::Write>(console: &mut W, level: LogLevel, args: fmt::Arguments<'_>) {
-    let mut w = ConsoleWriter(console);
-    let _ = fmt::write(&mut w, format_args!("[{} kernel] {}\n", level.tag(), args));
-}
-
-/// Writes the report of a kernel panic (one line: location and message). Board packages call it
-/// from their panic handler, on a console they take over for good.
-pub fn panic_record<W: embedded_io::Write>(console: &mut W, info: &core::panic::PanicInfo<'_>) {
-    let mut w = ConsoleWriter(console);
-    let _ = match info.location() {
-        Some(at) => fmt::write(&mut w, format_args!("[ERROR kernel] panic at {}:{}: {}\n", at.file(), at.line(), info.message())),
-        None => fmt::write(&mut w, format_args!("[ERROR kernel] panic: {}\n", info.message())),
-    };
-}
-
 /// Writes one record sent by process `tag`, escaping what it must.
 pub fn process_record<W: embedded_io::Write>(console: &mut W, level: LogLevel, tag: &str, text: &[u8]) {
-    let mut w = ConsoleWriter(console);
-    let _ = fmt::write(&mut w, format_args!("[{} {}] ", level.tag(), tag));
-    write_escaped(&mut w, text);
-    let _ = fmt::Write::write_str(&mut w, "\n");
-}
-
-/// Writes `text` with control characters and invalid UTF-8 shown as `\xNN`.
-pub fn write_escaped(w: &mut impl fmt::Write, text: &[u8]) {
-    for chunk in text.utf8_chunks() {
-        for c in chunk.valid().chars() {
-            if c.is_control() && c != '\t' {
-                let _ = write!(w, "\\x{:02x}", c as u32);
-            } else {
-                let _ = w.write_char(c);
-            }
-        }
-        for b in chunk.invalid() {
-            let _ = write!(w, "\\x{b:02x}");
-        }
-    }
+    Line::start(console, level, tag).escaped(text);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::{format, string::String, vec::Vec};
 
-    struct Buf(std::string::String);
-    impl fmt::Write for Buf {
-        fn write_str(&mut self, s: &str) -> fmt::Result {
-            self.0.push_str(s);
+    struct Buf(Vec<u8>);
+    impl embedded_io::ErrorType for Buf {
+        type Error = core::convert::Infallible;
+    }
+    impl embedded_io::Write for Buf {
+        fn write(&mut self, buf: &[u8]) -> Result<usize, Self::Error> {
+            self.0.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> Result<(), Self::Error> {
             Ok(())
         }
     }
 
-    fn escaped(text: &[u8]) -> std::string::String {
-        let mut b = Buf(std::string::String::new());
-        write_escaped(&mut b, text);
-        b.0
+    /// The text of one line (without prefix and newline) written by `f`.
+    fn line(f: impl FnOnce(&mut Line<&mut Buf>)) -> String {
+        let mut b = Buf(Vec::new());
+        f(&mut Line::start(&mut b, LogLevel::Info, "t"));
+        let s = String::from_utf8(b.0).unwrap();
+        s.strip_prefix("[INFO  t] ").unwrap().strip_suffix('\n').unwrap().into()
+    }
+
+    fn escaped(text: &[u8]) -> String {
+        line(|l| {
+            l.escaped(text);
+        })
     }
 
     #[test]
@@ -89,10 +218,38 @@ mod tests {
     fn control_characters_cannot_forge_lines() {
         assert_eq!(escaped(b"a\n[ERROR kernel] b"), "a\\x0a[ERROR kernel] b");
         assert_eq!(escaped(b"\x1b[2J"), "\\x1b[2J");
+        assert_eq!(escaped("\u{85}x\u{7f}".as_bytes()), "\\x85x\\x7f");
     }
 
     #[test]
     fn invalid_utf8_is_escaped() {
         assert_eq!(escaped(b"a\xffb\xc3"), "a\\xffb\\xc3");
+    }
+
+    #[test]
+    fn numbers_and_padding_read_as_core_fmt_writes_them() {
+        let values = [0u64, 1, 9, 10, 99, 1000, 4096, 65535, 1 << 31, u32::MAX as u64, u64::MAX];
+        for v in values {
+            assert_eq!(line(|l| { l.dec(v); }), format!("{v}"));
+            assert_eq!(line(|l| { l.dec_right(v, 6); }), format!("{v:>6}"));
+            let u = v as u32 as usize;
+            assert_eq!(line(|l| { l.hex(u, 8); }), format!("{u:08x}"));
+            assert_eq!(line(|l| { l.hex(u, 2); }), format!("{u:02x}"));
+            assert_eq!(line(|l| { l.str("0x").hex(u, 1); }), format!("{u:#x}"));
+            assert_eq!(line(|l| { l.addr(u); }), format!("{u:#010x}"));
+        }
+        for s in ["", "pc", "ping", "a-much-longer-name-than-16"] {
+            assert_eq!(line(|l| { l.left(s, 16); }), format!("{s:<16}"));
+            assert_eq!(line(|l| { l.right(s, 4); }), format!("{s:>4}"));
+        }
+        let r = Region { base: 0x2000_0000, size: 0x4000 };
+        assert_eq!(line(|l| { l.region(r); }), format!("{r}"));
+    }
+
+    #[test]
+    fn records_have_the_prefix_and_end_the_line() {
+        let mut b = Buf(Vec::new());
+        process_record(&mut b, LogLevel::Warn, "ping", b"x\n");
+        assert_eq!(b.0, b"[WARN  ping] x\\x0a\n");
     }
 }
