@@ -313,10 +313,7 @@ fn ending_of(state: &State) -> (Ending, usize) {
 /// Writes a fault: kind, address and program counter when known (the `Display` form of
 /// [`FaultKind`], then ` at 0x...` and ` (pc 0x...)`).
 fn fault_line<W: embedded_io::Write>(line: &mut Line<W>, fault: &Fault) {
-    line.str(fault.kind.as_str());
-    if let FaultKind::Other(code) = fault.kind {
-        line.str(" (cause 0x").hex(code as usize, 1).str(")");
-    }
+    line.fault_kind(fault.kind);
     if let Some(addr) = fault.address {
         line.str(" at ").addr(addr);
     }

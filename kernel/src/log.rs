@@ -12,7 +12,7 @@
 //! that log.
 
 use mote_abi::LogLevel;
-use mote_hal::{embedded_io, Region};
+use mote_hal::{embedded_io, FaultKind, KernelFault, Region};
 
 /// One log line being written: the `[LEVEL tag] ` prefix is written when it starts, the newline
 /// when it is dropped. Write errors are ignored: a console that fails loses log output, never
@@ -94,6 +94,17 @@ impl<W: embedded_io::Write> Line<W> {
         self.addr(r.base).str("-").addr(r.end())
     }
 
+    /// Writes a fault kind as its `Display` form does: its name, and the raw cause of an
+    /// unclassified fault.
+    #[inline(never)]
+    pub fn fault_kind(&mut self, kind: FaultKind) -> &mut Self {
+        self.str(kind.as_str());
+        if let FaultKind::Other(code) = kind {
+            self.str(" (cause 0x").hex(code as usize, 1).str(")");
+        }
+        self
+    }
+
     /// Writes `count` spaces.
     #[inline(never)]
     fn spaces(&mut self, count: usize) -> &mut Self {
@@ -146,28 +157,44 @@ fn digits_of(mut n: u64, radix: u64, min: usize, buf: &mut [u8; 20]) -> usize {
     start
 }
 
-/// Writes the report of a kernel panic (one line: location and message). Board packages call it
-/// from their panic handler, on a console they take over for good. The message is the one part of
-/// the kernel's output still formatted with `core::fmt`: kernel faults (`arch`) and the checks of
-/// `core` report their values through it.
+/// Writes the report of a kernel panic: where, and the message if it is a constant string.
+/// Board packages call it from their panic handler, on a console they take over for good.
+///
+/// Messages that format values (`core`'s failed bounds checks, say) are not written: formatting
+/// them would bring `core::fmt` into every kernel (about 1.5 KB of flash). The location names the
+/// check that failed. Faults of the kernel itself come with their registers through
+/// [`kernel_fault_record`].
 pub fn panic_record<W: embedded_io::Write>(console: &mut W, info: &core::panic::PanicInfo<'_>) {
-    let mut line = Line::start(&mut *console, LogLevel::Error, "kernel");
-    line.str("panic");
-    if let Some(at) = info.location() {
-        line.str(" at ").str(at.file()).str(":").dec(at.line());
+    let mut line = panic_line(console, info.location());
+    if let Some(message) = info.message().as_str() {
+        line.str(": ").str(message);
     }
-    line.str(": ");
-    let _ = core::fmt::write(&mut FmtLine(&mut line), format_args!("{}", info.message()));
 }
 
-/// `core::fmt::Write` onto a [`Line`], for the panic message only.
-struct FmtLine<'a, W: embedded_io::Write>(&'a mut Line<W>);
-
-impl<W: embedded_io::Write> core::fmt::Write for FmtLine<'_, W> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        self.0.str(s);
-        Ok(())
+/// Writes the report of a fault of the kernel itself, taken at `at` in the architecture's fault
+/// handler, as a panic: `panic at FILE:LINE: kernel fault: KIND [at ADDRESS] (NAME 0x..., ...)`.
+pub fn kernel_fault_record<W: embedded_io::Write>(console: &mut W, fault: &KernelFault<'_>, at: &core::panic::Location<'_>) {
+    let mut line = panic_line(console, Some(at));
+    line.str(": kernel fault: ").fault_kind(fault.kind);
+    if let Some(address) = fault.address {
+        line.str(" at ").addr(address);
     }
+    for (k, (name, value)) in fault.registers.iter().enumerate() {
+        line.str(if k == 0 { " (" } else { ", " }).str(name).str(" ").addr(*value);
+    }
+    if !fault.registers.is_empty() {
+        line.str(")");
+    }
+}
+
+/// Starts a panic line: `[ERROR kernel] panic[ at FILE:LINE]`.
+fn panic_line<'a, W: embedded_io::Write>(console: &'a mut W, at: Option<&core::panic::Location<'_>>) -> Line<&'a mut W> {
+    let mut line = Line::start(console, LogLevel::Error, "kernel");
+    line.str("panic");
+    if let Some(at) = at {
+        line.str(" at ").str(at.file()).str(":").dec(at.line());
+    }
+    line
 }
 
 /// Writes one record sent by process `tag`, escaping what it must.
@@ -244,6 +271,29 @@ mod tests {
         }
         let r = Region { base: 0x2000_0000, size: 0x4000 };
         assert_eq!(line(|l| { l.region(r); }), format!("{r}"));
+    }
+
+    #[test]
+    fn kernel_faults_read_as_the_panic_message_they_replace() {
+        let at = core::panic::Location::caller();
+        let (pc, lr, cfsr, hfsr, addr) = (0x1a60usize, 0x3d3fusize, 0x10000usize, 0usize, 0x2000_4000usize);
+        let registers = [("pc", pc), ("lr", lr), ("cfsr", cfsr), ("hfsr", hfsr)];
+        let mut b = Buf(Vec::new());
+        let fault = KernelFault { kind: FaultKind::DataAccess, address: Some(addr), registers: &registers };
+        kernel_fault_record(&mut b, &fault, at);
+        let kind = FaultKind::DataAccess;
+        let old = format!(
+            "[ERROR kernel] panic at {}:{}: kernel fault: {kind} at {addr:#010x} (pc {pc:#010x}, lr {lr:#010x}, cfsr {cfsr:#010x}, hfsr {hfsr:#010x})\n",
+            at.file(),
+            at.line()
+        );
+        assert_eq!(String::from_utf8(b.0).unwrap(), old);
+        let mut b = Buf(Vec::new());
+        let fault = KernelFault { kind: FaultKind::Other(0x1c), address: None, registers: &registers[..2] };
+        kernel_fault_record(&mut b, &fault, at);
+        let kind = FaultKind::Other(0x1c);
+        let old = format!("[ERROR kernel] panic at {}:{}: kernel fault: {kind} (pc {pc:#010x}, lr {lr:#010x})\n", at.file(), at.line());
+        assert_eq!(String::from_utf8(b.0).unwrap(), old);
     }
 
     #[test]
