@@ -233,8 +233,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Starts one kernel log record; the line ends when the returned writer is dropped.
     #[inline(never)]
-    pub(crate) fn log(&mut self, level: LogLevel) -> log::Line<Tee<'_, B::Console, LOG_RING_SIZE>> {
-        log::Line::start(self.log_output(), level, "kernel")
+    pub(crate) fn log(&mut self, level: LogLevel) -> log::Line<'_> {
+        log::Line::start(self.board.console(), Some(&mut self.log_ring), level, "kernel")
     }
 
     /// Where log records go: the console and the log ring.

@@ -11,7 +11,7 @@
 
 use mote_abi::{Ending, LogLevel, SyscallError, TaskId, Timeout, ARG_COUNT, MAX_MESSAGE_LEN};
 use mote_hal::clock::micros_to_ticks;
-use mote_hal::{embedded_io, Arch, Board, Clock, Fault, FaultKind, UserContext};
+use mote_hal::{Arch, Board, Clock, Fault, FaultKind, UserContext};
 
 use crate::descriptor::FaultPolicy;
 use crate::kernel::Kernel;
@@ -312,7 +312,7 @@ fn ending_of(state: &State) -> (Ending, usize) {
 
 /// Writes a fault: kind, address and program counter when known (the `Display` form of
 /// [`FaultKind`], then ` at 0x...` and ` (pc 0x...)`).
-fn fault_line<W: embedded_io::Write>(line: &mut Line<W>, fault: &Fault) {
+fn fault_line(line: &mut Line<'_>, fault: &Fault) {
     line.fault_kind(fault.kind);
     if let Some(addr) = fault.address {
         line.str(" at ").addr(addr);

@@ -14,18 +14,36 @@
 use mote_abi::LogLevel;
 use mote_hal::{embedded_io, FaultKind, KernelFault, Region};
 
-/// One log line being written: the `[LEVEL tag] ` prefix is written when it starts, the newline
-/// when it is dropped. Write errors are ignored: a console that fails loses log output, never
-/// kernel state.
-pub struct Line<W: embedded_io::Write> {
-    out: W,
+use crate::log_ring::{LogRing, LOG_RING_SIZE};
+
+/// Somewhere a line goes: any `embedded-io` writer, its errors ignored (a console that fails
+/// loses log output, never kernel state). [`Line`] writes through `dyn Out`, so its code exists
+/// once whatever the console's type.
+pub trait Out {
+    /// Writes all of `bytes`, or what the writer takes of them.
+    fn out(&mut self, bytes: &[u8]);
 }
 
-impl<W: embedded_io::Write> Line<W> {
-    /// Starts a record of `level` from `tag` (`kernel` or a process name) on `out`.
+impl<W: embedded_io::Write> Out for W {
+    fn out(&mut self, bytes: &[u8]) {
+        let _ = self.write_all(bytes);
+    }
+}
+
+/// One log line being written: the `[LEVEL tag] ` prefix is written when it starts, the newline
+/// when it is dropped.
+pub struct Line<'a> {
+    out: &'a mut dyn Out,
+    /// Where a copy goes: the log ring, for the kernel's own records.
+    ring: Option<&'a mut LogRing<LOG_RING_SIZE>>,
+}
+
+impl<'a> Line<'a> {
+    /// Starts a record of `level` from `tag` (`kernel` or a process name) on `out`, and into
+    /// `ring` if given.
     #[inline(never)]
-    pub fn start(out: W, level: LogLevel, tag: &str) -> Self {
-        let mut line = Self { out };
+    pub fn start(out: &'a mut dyn Out, ring: Option<&'a mut LogRing<LOG_RING_SIZE>>, level: LogLevel, tag: &str) -> Self {
+        let mut line = Self { out, ring };
         line.str("[").str(level.tag()).str(" ").str(tag).str("] ");
         line
     }
@@ -78,7 +96,10 @@ impl<W: embedded_io::Write> Line<W> {
 
     #[inline(never)]
     fn bytes(&mut self, b: &[u8]) -> &mut Self {
-        let _ = self.out.write_all(b);
+        self.out.out(b);
+        if let Some(ring) = &mut self.ring {
+            ring.push(b);
+        }
         self
     }
 
@@ -136,7 +157,7 @@ impl<W: embedded_io::Write> Line<W> {
     }
 }
 
-impl<W: embedded_io::Write> Drop for Line<W> {
+impl Drop for Line<'_> {
     #[inline(never)]
     fn drop(&mut self) {
         self.str("\n");
@@ -164,7 +185,7 @@ fn digits_of(mut n: u64, radix: u64, min: usize, buf: &mut [u8; 20]) -> usize {
 /// them would bring `core::fmt` into every kernel (about 1.5 KB of flash). The location names the
 /// check that failed. Faults of the kernel itself come with their registers through
 /// [`kernel_fault_record`].
-pub fn panic_record<W: embedded_io::Write>(console: &mut W, info: &core::panic::PanicInfo<'_>) {
+pub fn panic_record(console: &mut impl embedded_io::Write, info: &core::panic::PanicInfo<'_>) {
     let mut line = panic_line(console, info.location());
     if let Some(message) = info.message().as_str() {
         line.str(": ").str(message);
@@ -173,7 +194,7 @@ pub fn panic_record<W: embedded_io::Write>(console: &mut W, info: &core::panic::
 
 /// Writes the report of a fault of the kernel itself, taken at `at` in the architecture's fault
 /// handler, as a panic: `panic at FILE:LINE: kernel fault: KIND [at ADDRESS] (NAME 0x..., ...)`.
-pub fn kernel_fault_record<W: embedded_io::Write>(console: &mut W, fault: &KernelFault<'_>, at: &core::panic::Location<'_>) {
+pub fn kernel_fault_record(console: &mut impl embedded_io::Write, fault: &KernelFault<'_>, at: &core::panic::Location<'_>) {
     let mut line = panic_line(console, Some(at));
     line.str(": kernel fault: ").fault_kind(fault.kind);
     if let Some(address) = fault.address {
@@ -188,8 +209,8 @@ pub fn kernel_fault_record<W: embedded_io::Write>(console: &mut W, fault: &Kerne
 }
 
 /// Starts a panic line: `[ERROR kernel] panic[ at FILE:LINE]`.
-fn panic_line<'a, W: embedded_io::Write>(console: &'a mut W, at: Option<&core::panic::Location<'_>>) -> Line<&'a mut W> {
-    let mut line = Line::start(console, LogLevel::Error, "kernel");
+fn panic_line<'a>(console: &'a mut dyn Out, at: Option<&core::panic::Location<'_>>) -> Line<'a> {
+    let mut line = Line::start(console, None, LogLevel::Error, "kernel");
     line.str("panic");
     if let Some(at) = at {
         line.str(" at ").str(at.file()).str(":").dec(at.line());
@@ -199,7 +220,7 @@ fn panic_line<'a, W: embedded_io::Write>(console: &'a mut W, at: Option<&core::p
 
 /// Writes one record sent by process `tag`, escaping what it must.
 pub fn process_record<W: embedded_io::Write>(console: &mut W, level: LogLevel, tag: &str, text: &[u8]) {
-    Line::start(console, level, tag).escaped(text);
+    Line::start(console, None, level, tag).escaped(text);
 }
 
 #[cfg(test)]
@@ -222,9 +243,9 @@ mod tests {
     }
 
     /// The text of one line (without prefix and newline) written by `f`.
-    fn line(f: impl FnOnce(&mut Line<&mut Buf>)) -> String {
+    fn line(f: impl FnOnce(&mut Line<'_>)) -> String {
         let mut b = Buf(Vec::new());
-        f(&mut Line::start(&mut b, LogLevel::Info, "t"));
+        f(&mut Line::start(&mut b, None, LogLevel::Info, "t"));
         let s = String::from_utf8(b.0).unwrap();
         s.strip_prefix("[INFO  t] ").unwrap().strip_suffix('\n').unwrap().into()
     }
