@@ -21,7 +21,7 @@ unsafe extern "Rust" {
 /// Hands a fault of the kernel itself to the board's report (a panic line with the registers,
 /// written without `core::fmt`) and stops.
 #[track_caller]
-fn report(fault: KernelFault<'_>) -> ! {
+pub(crate) fn report(fault: KernelFault<'_>) -> ! {
     // SAFETY: every Cortex-M board package defines `mote_kernel_fault` through
     // `mote_kernel::panic_handler!`, with this signature; the call does not return.
     unsafe { mote_kernel_fault(&fault, Location::caller()) }

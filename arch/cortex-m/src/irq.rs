@@ -24,7 +24,10 @@ static PENDING: [AtomicU32; LINES / 32] = [const { AtomicU32::new(0) }; LINES / 
 extern "C" fn record(ipsr: u32) {
     let exception = ipsr & 0x1ff;
     if exception < 16 {
-        panic!("unexpected exception {exception}");
+        // A system exception without a handler of its own: stop, reported as a kernel fault
+        // whose cause is the exception number.
+        let registers = [("ipsr", ipsr as usize)];
+        crate::fault::report(mote_hal::KernelFault { kind: mote_hal::FaultKind::Other(exception), address: None, registers: &registers });
     }
     let irq = (exception - 16) as usize;
     // SAFETY: writing ICER only masks the line; the kernel unmasks it after servicing.
