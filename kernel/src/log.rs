@@ -135,26 +135,49 @@ impl<'a> Line<'a> {
         self
     }
 
-    /// Writes `text` with control characters and invalid UTF-8 shown as `\xNN`.
+    /// Writes `text` with control characters (Unicode's `Cc` but tab) and invalid UTF-8 shown as
+    /// `\xNN`: the code point of a control character, each byte of an invalid sequence. Runs of
+    /// plain text go out in one write.
     #[inline(never)]
     pub fn escaped(&mut self, text: &[u8]) -> &mut Self {
-        for chunk in text.utf8_chunks() {
-            // Runs of printable text go out in one write (byte offsets: no `str` slicing).
-            let valid = chunk.valid().as_bytes();
-            let mut from = 0;
-            for (at, c) in chunk.valid().char_indices() {
-                if c.is_control() && c != '\t' {
-                    self.bytes(&valid[from..at]).str("\\x").hex(c as usize, 2);
-                    from = at + c.len_utf8();
-                }
+        let (mut from, mut at) = (0, 0);
+        while at < text.len() {
+            let len = utf8_len(&text[at..]);
+            // The control characters are U+0000..U+001F and U+007F..U+009F: one or two bytes.
+            let code = match len {
+                0 | 1 => u32::from(text[at]),
+                2 => u32::from(text[at] & 0x1f) << 6 | u32::from(text[at + 1] & 0x3f),
+                _ => u32::MAX,
+            };
+            if len == 0 || (code < 0x20 && code != 0x09) || (0x7f..=0x9f).contains(&code) {
+                self.bytes(&text[from..at]).str("\\x").hex(code as usize, 2);
+                from = at + len.max(1);
             }
-            self.bytes(&valid[from..]);
-            for &b in chunk.invalid() {
-                self.str("\\x").hex(b as usize, 2);
-            }
+            at += len.max(1);
         }
-        self
+        self.bytes(&text[from..])
     }
+}
+
+/// The length of the well-formed UTF-8 sequence at the start of `b` (not empty), or 0 if none
+/// starts there (Unicode's table of well-formed byte sequences: no overlong forms, no surrogates,
+/// nothing above U+10FFFF).
+fn utf8_len(b: &[u8]) -> usize {
+    let (len, second) = match b[0] {
+        0x00..=0x7f => return 1,
+        0xc2..=0xdf => (2, 0x80..=0xbf),
+        0xe0 => (3, 0xa0..=0xbf),
+        0xed => (3, 0x80..=0x9f),
+        0xe1..=0xef => (3, 0x80..=0xbf),
+        0xf0 => (4, 0x90..=0xbf),
+        0xf4 => (4, 0x80..=0x8f),
+        0xf1..=0xf3 => (4, 0x80..=0xbf),
+        _ => return 0,
+    };
+    if b.len() < len || !second.contains(&b[1]) || b[2..len].iter().any(|&c| c & 0xc0 != 0x80) {
+        return 0;
+    }
+    len
 }
 
 impl Drop for Line<'_> {
@@ -226,7 +249,7 @@ pub fn process_record<W: embedded_io::Write>(console: &mut W, level: LogLevel, t
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::{format, string::String, vec::Vec};
+    use std::{format, string::String, vec, vec::Vec};
 
     struct Buf(Vec<u8>);
     impl embedded_io::ErrorType for Buf {
@@ -267,6 +290,47 @@ mod tests {
         assert_eq!(escaped(b"a\n[ERROR kernel] b"), "a\\x0a[ERROR kernel] b");
         assert_eq!(escaped(b"\x1b[2J"), "\\x1b[2J");
         assert_eq!(escaped("\u{85}x\u{7f}".as_bytes()), "\\x85x\\x7f");
+    }
+
+    /// What `escaped` writes, as `core` decodes UTF-8 (the implementation it replaced).
+    fn reference(text: &[u8]) -> String {
+        let mut out = String::new();
+        for chunk in text.utf8_chunks() {
+            for c in chunk.valid().chars() {
+                if c.is_control() && c != '\t' {
+                    out += &format!("\\x{:02x}", c as u32);
+                } else {
+                    out.push(c);
+                }
+            }
+            for b in chunk.invalid() {
+                out += &format!("\\x{b:02x}");
+            }
+        }
+        out
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn escaping_agrees_with_core_utf8_decoding(text in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..24)) {
+            proptest::prop_assert_eq!(escaped(&text), reference(&text));
+        }
+
+        #[test]
+        fn escaping_agrees_on_text_near_the_edges(text in proptest::collection::vec(proptest::sample::select(vec![
+            0x00u8, 0x09, 0x0a, 0x1f, 0x20, 0x41, 0x7e, 0x7f, 0x80, 0x9f, 0xa0, 0xbf, 0xc0, 0xc1, 0xc2, 0xdf, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff,
+        ]), 0..16)) {
+            proptest::prop_assert_eq!(escaped(&text), reference(&text));
+        }
+    }
+
+    #[test]
+    fn every_code_point_is_escaped_as_core_would() {
+        for c in (0..0x11_0000u32).filter_map(char::from_u32) {
+            let mut buf = [0u8; 4];
+            let text = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(escaped(text), reference(text), "{c:?}");
+        }
     }
 
     #[test]
