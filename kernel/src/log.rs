@@ -201,17 +201,31 @@ fn digits_of(mut n: u64, radix: u64, min: usize, buf: &mut [u8; 20]) -> usize {
     start
 }
 
-/// Writes the report of a kernel panic: where, and the message if it is a constant string.
-/// Board packages call it from their panic handler, on a console they take over for good.
+/// Writes the report of a kernel panic: where, and the message. Board packages call it from
+/// their panic handler, on a console they take over for good.
 ///
-/// Messages that format values (`core`'s failed bounds checks, say) are not written: formatting
-/// them would bring `core::fmt` into every kernel (about 1.5 KB of flash). The location names the
-/// check that failed. Faults of the kernel itself come with their registers through
-/// [`kernel_fault_record`].
+/// On Cortex-M only constant messages are written: messages that format values (`core`'s failed
+/// bounds checks, say) would bring `core::fmt` into the kernel (about 1.5 KB of flash); the
+/// location names the check that failed, and kernel faults come with their registers through
+/// [`kernel_fault_record`]. The RISC-V and Xtensa kernels still report their kernel faults as
+/// formatted panics, so there every message is written.
 pub fn panic_record(console: &mut impl embedded_io::Write, info: &core::panic::PanicInfo<'_>) {
     let mut line = panic_line(console, info.location());
     if let Some(message) = info.message().as_str() {
         line.str(": ").str(message);
+    } else if cfg!(not(target_arch = "arm")) {
+        line.str(": ");
+        let _ = core::fmt::write(&mut FmtLine(&mut line), format_args!("{}", info.message()));
+    }
+}
+
+/// `core::fmt::Write` onto a [`Line`], for formatted panic messages where they are written.
+struct FmtLine<'l, 'a>(&'l mut Line<'a>);
+
+impl core::fmt::Write for FmtLine<'_, '_> {
+    fn write_str(&mut self, s: &str) -> core::fmt::Result {
+        self.0.str(s);
+        Ok(())
     }
 }
 
