@@ -74,19 +74,34 @@ impl<'a> Line<'a> {
 
     /// Writes `n` in decimal, right-aligned in `width` characters (`{:>width}`).
     pub fn dec_right(&mut self, n: impl Into<u64>, width: usize) -> &mut Self {
-        self.number(n.into(), 10, 1, width)
+        self.number(n.into(), false, 1, width)
     }
 
     /// Writes `n` in lower-case hexadecimal, at least `digits` of them, no prefix (`{:0digits$x}`).
     pub fn hex(&mut self, n: usize, digits: usize) -> &mut Self {
-        self.number(n as u64, 16, digits, 0)
+        self.number(n as u64, true, digits, 0)
     }
 
-    /// Writes `n` in `radix` (10 or 16) with at least `digits` digits (leading zeros), then
-    /// right-aligned in `width` characters.
-    fn number(&mut self, n: u64, radix: u64, digits: usize, width: usize) -> &mut Self {
+    /// Writes `n` in hexadecimal or decimal with at least `digits` digits (leading zeros), then
+    /// right-aligned in `width` characters. Hexadecimal digits come from shifts, decimal ones from
+    /// 32-bit division while the number fits: a core without a divide instruction (ARMv6-M)
+    /// divides in software, a 64-bit division costing hundreds of cycles, and a crash report
+    /// writes about thirty numbers.
+    #[inline(never)]
+    fn number(&mut self, mut n: u64, hex: bool, digits: usize, width: usize) -> &mut Self {
         let mut buf = [b'0'; 20];
-        let start = digits_of(n, radix, digits, &mut buf);
+        let mut start = buf.len();
+        let floor = buf.len() - digits.min(buf.len());
+        while n != 0 || start > floor {
+            let (rest, digit) = match (hex, u32::try_from(n)) {
+                (true, _) => (n >> 4, n & 0xf),
+                (false, Ok(small)) => (u64::from(small / 10), u64::from(small % 10)),
+                (false, Err(_)) => (n / 10, n % 10),
+            };
+            start -= 1;
+            buf[start] = b"0123456789abcdef"[digit as usize];
+            n = rest;
+        }
         self.right_bytes(&buf[start..], width)
     }
 
@@ -185,20 +200,6 @@ impl Drop for Line<'_> {
     fn drop(&mut self) {
         self.str("\n");
     }
-}
-
-/// Writes the digits of `n` in `radix`, at least `min` of them, right-aligned into `buf`;
-/// returns where they start. One copy for every kind of console (not generic).
-#[inline(never)]
-fn digits_of(mut n: u64, radix: u64, min: usize, buf: &mut [u8; 20]) -> usize {
-    let mut start = buf.len();
-    let floor = buf.len() - min.min(buf.len());
-    while n != 0 || start > floor {
-        start -= 1;
-        buf[start] = b"0123456789abcdef"[(n % radix) as usize];
-        n /= radix;
-    }
-    start
 }
 
 /// Writes the report of a kernel panic: where, and the message. Board packages call it from
