@@ -33,6 +33,6 @@ pub use counter_clock::{Compare, CompareCounter, CounterClock};
 pub use memory::{Access, Region, RegionError};
 pub use mmio::Mmio;
 pub use pins::{PinBank, PinClaims, PinError};
-pub use trap::{Fault, FaultKind, Trap};
+pub use trap::{Fault, FaultKind, KernelFault, Trap};
 pub use embedded_hal;
 pub use embedded_io;

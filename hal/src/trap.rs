@@ -24,6 +24,19 @@ pub struct Fault {
     pub address: Option<usize>,
 }
 
+/// A fault of the kernel itself, as the architecture's fault handler saw it. The handler passes
+/// it to the board's panic handler (`mote_kernel::panic_handler!`), which reports it in one line
+/// (`kernel fault: KIND [at ADDRESS] (NAME VALUE, ...)`) and stops the system.
+#[derive(Copy, Clone, Debug)]
+pub struct KernelFault<'a> {
+    /// What kind of fault.
+    pub kind: FaultKind,
+    /// The data or instruction address that caused it, when the hardware recorded it.
+    pub address: Option<usize>,
+    /// Registers and status words worth showing, by name (`pc`, `lr`, `cfsr`...).
+    pub registers: &'a [(&'static str, usize)],
+}
+
 /// Kinds of process faults, named independently of the architecture.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum FaultKind {

@@ -1,7 +1,5 @@
 //! The kernel object and its main loop.
 
-use core::fmt;
-
 use mote_abi::{LogLevel, TaskId};
 use mote_hal::{Arch, Board, Clock, ExitStatus};
 
@@ -122,7 +120,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     pub fn boot(&mut self) -> Result<(), ExitStatus> {
         self.banner();
         if let Err(e) = self.image.check(&self.arch) {
-            self.log(LogLevel::Error, format_args!("image rejected: {e}"));
+            self.log(LogLevel::Error).str("image rejected: process '").str(e.process).str("': ").str(e.problem);
             return Err(ExitStatus::Failure(EXIT_BAD_IMAGE));
         }
         self.irq_owners = 0;
@@ -305,9 +303,10 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         }
     }
 
-    /// Writes one kernel log record.
-    pub(crate) fn log(&mut self, level: LogLevel, args: fmt::Arguments<'_>) {
-        log::kernel_record(&mut self.log_output(), level, args);
+    /// Starts one kernel log record; the line ends when the returned writer is dropped.
+    #[inline(never)]
+    pub(crate) fn log(&mut self, level: LogLevel) -> log::Line<'_> {
+        log::Line::start(self.board.console(), Some(&mut self.log_ring), level, "kernel")
     }
 
     /// Where log records go: the console and the log ring.
@@ -336,7 +335,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         let blocked = self.procs.iter().filter(|p| !p.state.is_dead()).count();
         if blocked > 0 {
             // Nothing wakes a process blocked on IPC or `wait` but another process, and none can run.
-            self.log(LogLevel::Error, format_args!("deadlock: every live process is blocked"));
+            self.log(LogLevel::Error).str("deadlock: every live process is blocked");
             for i in 0..N {
                 self.report_blocked(i);
             }
@@ -345,7 +344,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         }
         let failed = self.procs.iter().any(|p| matches!(p.state, State::Faulted(_)) || matches!(p.state, State::Exited(c) if c != 0));
         self.log_process_table();
-        self.log(LogLevel::Info, format_args!("all processes ended; system halted"));
+        self.log(LogLevel::Info).str("all processes ended; system halted");
         if failed {
             ExitStatus::Failure(EXIT_PROCESS_FAILED)
         } else {
@@ -355,11 +354,21 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Logs a `ps`-style table: every process with its state, generation, faults and restarts.
     pub(crate) fn log_process_table(&mut self) {
-        self.log(LogLevel::Info, format_args!("  {:<16} {:<11} {:>4} {:>6} {:>8}", "process", "state", "gen", "faults", "restarts"));
+        self.log(LogLevel::Info).str("  process          state        gen faults restarts");
         for i in 0..N {
             let (name, p) = (self.image.processes[i].name, &self.procs[i]);
             let (state, generation, faults, restarts) = (p.state.public().as_str(), p.generation, p.faults, p.restarts);
-            self.log(LogLevel::Info, format_args!("  {name:<16} {state:<11} {generation:>4} {faults:>6} {restarts:>8}"));
+            self.log(LogLevel::Info)
+                .str("  ")
+                .left(name, 16)
+                .str(" ")
+                .left(state, 11)
+                .str(" ")
+                .dec_right(generation, 4)
+                .str(" ")
+                .dec_right(faults, 6)
+                .str(" ")
+                .dec_right(restarts, 8);
         }
     }
 
@@ -369,23 +378,25 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         match self.procs[i].state {
             State::Sending(m) => {
                 let to = peer(m.to);
-                self.log(LogLevel::Error, format_args!("  '{name}' waits for '{to}' to receive"))
+                self.log(LogLevel::Error).str("  '").str(name).str("' waits for '").str(to).str("' to receive");
             }
             State::AwaitingReply { server, .. } => {
                 let from = peer(server);
-                self.log(LogLevel::Error, format_args!("  '{name}' waits for a reply from '{from}'"))
+                self.log(LogLevel::Error).str("  '").str(name).str("' waits for a reply from '").str(from).str("'");
             }
-            State::Receiving { .. } => self.log(LogLevel::Error, format_args!("  '{name}' waits for a message")),
+            State::Receiving { .. } => {
+                self.log(LogLevel::Error).str("  '").str(name).str("' waits for a message");
+            }
             State::WaitingNotification { mask } => {
-                self.log(LogLevel::Error, format_args!("  '{name}' waits for notification bits {mask:#x}"))
+                self.log(LogLevel::Error).str("  '").str(name).str("' waits for notification bits 0x").hex(mask as usize, 1);
             }
             State::Sync { object, .. } => {
                 let object = self.image.objects[object].name;
-                self.log(LogLevel::Error, format_args!("  '{name}' waits on object '{object}'"))
+                self.log(LogLevel::Error).str("  '").str(name).str("' waits on object '").str(object).str("'");
             }
             State::Waiting { task } => {
                 let other = peer(task);
-                self.log(LogLevel::Error, format_args!("  '{name}' waits for '{other}' to end"))
+                self.log(LogLevel::Error).str("  '").str(name).str("' waits for '").str(other).str("' to end");
             }
             _ => {}
         }
@@ -395,28 +406,26 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         let info = self.arch.protection_info();
         let isolation = if info.isolates { "processes isolated" } else { "isolation unavailable" };
         let (board, cpu) = (self.board.name(), self.arch.cpu_name());
-        self.log(
-            LogLevel::Info,
-            format_args!(
-                "Mote {} on {board}: {cpu}, {} ({} regions), {isolation}",
-                crate::VERSION,
-                info.name,
-                info.regions
-            ),
-        );
+        self.log(LogLevel::Info)
+            .str("Mote ")
+            .str(crate::VERSION)
+            .str(" on ")
+            .str(board)
+            .str(": ")
+            .str(cpu)
+            .str(", ")
+            .str(info.name)
+            .str(" (")
+            .dec(info.regions as u64)
+            .str(" regions), ")
+            .str(isolation);
         let image = self.image;
         let plural = if N == 1 { "" } else { "es" };
-        self.log(LogLevel::Info, format_args!("image '{}', {N} process{plural}", image.name));
-        self.log(LogLevel::Info, format_args!("  {:<16} {:>4}  {:<21}  ram", "name", "prio", "flash"));
-        self.log(
-            LogLevel::Info,
-            format_args!("  {:<16} {:>4}  {}  {}", "kernel", "-", image.kernel_flash, image.kernel_ram),
-        );
+        self.log(LogLevel::Info).str("image '").str(image.name).str("', ").dec(N as u64).str(" process").str(plural);
+        self.log(LogLevel::Info).str("  name             prio  flash                  ram");
+        self.log(LogLevel::Info).str("  kernel              -  ").region(image.kernel_flash).str("  ").region(image.kernel_ram);
         for p in &image.processes {
-            self.log(
-                LogLevel::Info,
-                format_args!("  {:<16} {:>4}  {}  {}", p.name, p.priority.0, p.flash, p.ram),
-            );
+            self.log(LogLevel::Info).str("  ").left(p.name, 16).str(" ").dec_right(p.priority.0, 4).str("  ").region(p.flash).str("  ").region(p.ram);
         }
     }
 }

@@ -53,6 +53,10 @@ pub use priority::Priority;
 /// [`EXIT_KERNEL_PANIC`]. `console` is an expression giving a new console handle (the kernel's
 /// is unreachable from the handler); `exit` a `fn(ExitStatus) -> !`.
 ///
+/// It also defines `mote_kernel_fault`, through which an architecture's fault handler reports a
+/// fault of the kernel itself with its registers (see [`mote_hal::KernelFault`]) and stops the
+/// same way, without formatting a panic message.
+///
 /// ```text
 /// mote_kernel::panic_handler!(console: uart0(), exit: semihosting::exit_with);
 /// ```
@@ -66,10 +70,19 @@ macro_rules! panic_handler {
             let exit: fn($crate::ExitStatus) -> ! = $exit;
             exit($crate::ExitStatus::Failure($crate::EXIT_KERNEL_PANIC))
         }
+
+        /// Reports a fault of the kernel itself, then stops as after a panic.
+        #[unsafe(no_mangle)]
+        fn mote_kernel_fault(fault: &$crate::KernelFault<'_>, at: &core::panic::Location<'_>) -> ! {
+            let mut console = $console;
+            $crate::log::kernel_fault_record(&mut console, fault, at);
+            let exit: fn($crate::ExitStatus) -> ! = $exit;
+            exit($crate::ExitStatus::Failure($crate::EXIT_KERNEL_PANIC))
+        }
     };
 }
 
-pub use mote_hal::ExitStatus;
+pub use mote_hal::{ExitStatus, KernelFault};
 
 /// The kernel's version, printed in the boot banner.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

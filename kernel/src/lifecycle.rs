@@ -9,14 +9,13 @@
 // Without the feature, the calls are left out (see `syscall::dispatch`) and so is what only they use.
 #![cfg_attr(not(feature = "process-control"), allow(dead_code, unused_imports))]
 
-use core::fmt;
-
 use mote_abi::{Ending, LogLevel, SyscallError, TaskId, Timeout, ARG_COUNT, MAX_MESSAGE_LEN};
 use mote_hal::clock::micros_to_ticks;
 use mote_hal::{Arch, Board, Clock, Fault, FaultKind, UserContext};
 
 use crate::descriptor::FaultPolicy;
 use crate::kernel::Kernel;
+use crate::log::Line;
 use crate::process::State;
 use crate::syscall::{error, ok, Outcome, Results};
 use crate::umem::{self, StackedWords};
@@ -106,7 +105,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         self.start(i);
         let name = self.image.processes[i].name;
         let generation = self.procs[i].generation;
-        self.log(LogLevel::Info, format_args!("process '{name}' restarted (generation {generation})"));
+        self.log(LogLevel::Info).str("process '").str(name).str("' restarted (generation ").dec(generation).str(")");
     }
 
     /// Records a fault of process `i`, reports it, stops the process and applies its policy.
@@ -133,8 +132,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             fault.kind = FaultKind::StackOverflow;
         }
         let name = desc.name;
-        let report = FaultReport(fault);
-        self.log(LogLevel::Error, format_args!("process '{name}' (task {i}) faulted: {report}"));
+        fault_line(self.log(LogLevel::Error).str("process '").str(name).str("' (task ").dec(i as u64).str(") faulted: "), &fault);
         self.crash_report(i, frame.as_ref());
         self.procs[i].faults += 1;
         self.end(i, State::Faulted(fault));
@@ -162,14 +160,16 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         let shift = (faults - u32::from(max_restarts) - 1).min(MAX_BACKOFF_SHIFT);
         let delay_us = backoff_us.saturating_mul(1 << shift);
         let name = self.image.processes[i].name;
-        self.log(
-            LogLevel::Warn,
-            format_args!(
-                "process '{name}' faulted {faults} times within {} ms; restarting in {} ms",
-                window_us / 1000,
-                delay_us / 1000
-            ),
-        );
+        self.log(LogLevel::Warn)
+            .str("process '")
+            .str(name)
+            .str("' faulted ")
+            .dec(faults)
+            .str(" times within ")
+            .dec(window_us / 1000)
+            .str(" ms; restarting in ")
+            .dec(delay_us / 1000)
+            .str(" ms");
         let at = now.saturating_add(micros_to_ticks(delay_us, frequency));
         self.set_deadline(i, Some(at));
     }
@@ -178,7 +178,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
     pub(crate) fn sys_exit(&mut self, i: usize, code: u32) {
         let name = self.image.processes[i].name;
         let level = if code == 0 { LogLevel::Info } else { LogLevel::Warn };
-        self.log(level, format_args!("process '{name}' exited with status {code}"));
+        self.log(level).str("process '").str(name).str("' exited with status ").dec(code);
         self.end(i, State::Exited(code));
     }
 
@@ -205,7 +205,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         }
         self.start(target);
         let (name, by) = (self.image.processes[target].name, self.image.processes[i].name);
-        self.log(LogLevel::Info, format_args!("process '{name}' started by '{by}'"));
+        self.log(LogLevel::Info).str("process '").str(name).str("' started by '").str(by).str("'");
         Ok(ok(self.task_id(target).to_raw() as usize, 0, 0))
     }
 
@@ -226,7 +226,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             return Err(SyscallError::WrongState);
         }
         let (name, by) = (self.image.processes[target].name, self.image.processes[i].name);
-        self.log(LogLevel::Info, format_args!("process '{name}' killed by '{by}'"));
+        self.log(LogLevel::Info).str("process '").str(name).str("' killed by '").str(by).str("'");
         self.end(target, State::Killed { by: i });
         Ok(ok(0, 0, 0))
     }
@@ -312,18 +312,14 @@ fn ending_of(state: &State) -> (Ending, usize) {
     }
 }
 
-/// Formats a fault: kind, address and program counter when known.
-pub(crate) struct FaultReport(pub Fault);
-
-impl fmt::Display for FaultReport {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.0.kind)?;
-        if let Some(addr) = self.0.address {
-            write!(f, " at {addr:#010x}")?;
-        }
-        if let Some(pc) = self.0.pc {
-            write!(f, " (pc {pc:#010x})")?;
-        }
-        Ok(())
+/// Writes a fault: kind, address and program counter when known (the `Display` form of
+/// [`FaultKind`], then ` at 0x...` and ` (pc 0x...)`).
+fn fault_line(line: &mut Line<'_>, fault: &Fault) {
+    line.fault_kind(fault.kind);
+    if let Some(addr) = fault.address {
+        line.str(" at ").addr(addr);
+    }
+    if let Some(pc) = fault.pc {
+        line.str(" (pc ").addr(pc).str(")");
     }
 }

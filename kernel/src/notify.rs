@@ -154,7 +154,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
 
     /// Logs an interrupt nobody owns (it stays masked).
     pub(crate) fn unowned_interrupt(&mut self, irq: u32) {
-        self.log(LogLevel::Warn, format_args!("interrupt {irq} has no owner; left masked"));
+        self.log(LogLevel::Warn).str("interrupt ").dec(irq).str(" has no owner; left masked");
     }
 }
 

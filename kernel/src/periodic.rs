@@ -91,10 +91,16 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             let frequency = self.board.clock().frequency();
             let name = self.image.processes[i].name;
             let at = ticks_to_micros(release, frequency);
-            self.log(
-                LogLevel::Warn,
-                format_args!("process '{name}' missed {count} deadline(s) (job released at {at} us; {misses} missed in all)"),
-            );
+            self.log(LogLevel::Warn)
+                .str("process '")
+                .str(name)
+                .str("' missed ")
+                .dec(count)
+                .str(" deadline(s) (job released at ")
+                .dec(at)
+                .str(" us; ")
+                .dec(misses)
+                .str(" missed in all)");
         }
         let supervisor = self.image.processes[i].realtime.and_then(|r| r.supervisor);
         if let Some((s, bit)) = supervisor {

@@ -32,11 +32,11 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             if count == 0 {
                 break;
             }
-            let mut text = Line::new();
+            // `  NAME VALUE  NAME VALUE ...`: names right-aligned in four characters.
+            let mut text = self.log(LogLevel::Error);
             for (name, value) in &line[..count] {
-                let _ = core::fmt::write(&mut text, format_args!("{name:>4} {value:08x}  "));
+                text.str("  ").right(name, 4).str(" ").hex(*value, 8);
             }
-            self.log(LogLevel::Error, format_args!("  {}", text.as_str().trim_end()));
             first += PER_LINE;
         }
         let desc = &self.image.processes[i];
@@ -46,43 +46,17 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         if let Ok(range) = UserRead::new(desc, sp, available - available % word) {
             let mut bytes = [0u8; STACK_WORDS * 8];
             let n = range.read_into(&mut bytes);
-            let mut text = Line::new();
-            for chunk in bytes[..n].chunks_exact(word) {
-                let mut v = 0usize;
-                for (k, b) in chunk.iter().enumerate() {
-                    v |= (*b as usize) << (8 * k);
-                }
-                let _ = core::fmt::write(&mut text, format_args!(" {v:08x}"));
-            }
             if n > 0 {
-                self.log(LogLevel::Error, format_args!("  stack at {sp:#010x}:{}", text.as_str()));
+                let mut text = self.log(LogLevel::Error);
+                text.str("  stack at ").addr(sp).str(":");
+                for chunk in bytes[..n].chunks_exact(word) {
+                    let mut v = 0usize;
+                    for (k, b) in chunk.iter().enumerate() {
+                        v |= (*b as usize) << (8 * k);
+                    }
+                    text.str(" ").hex(v, 8);
+                }
             }
         }
     }
 }
-
-/// A line of text built on the stack.
-struct Line {
-    buf: [u8; 96],
-    len: usize,
-}
-
-impl Line {
-    fn new() -> Self {
-        Self { buf: [0; 96], len: 0 }
-    }
-
-    fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.buf[..self.len]).unwrap_or("")
-    }
-}
-
-impl core::fmt::Write for Line {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let n = s.len().min(self.buf.len() - self.len);
-        self.buf[self.len..self.len + n].copy_from_slice(&s.as_bytes()[..n]);
-        self.len += n;
-        Ok(())
-    }
-}
-

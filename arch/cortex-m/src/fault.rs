@@ -3,16 +3,35 @@
 //! ARMv6-M has none: every fault is a HardFault and the core records nothing about its cause
 //! (module `armv6m` below).
 
+use core::panic::Location;
+
+use mote_hal::KernelFault;
+
 #[cfg(armv6m)]
 pub use armv6m::{kernel_fault, take};
 #[cfg(not(armv6m))]
 pub use armv7m::{kernel_fault, take};
 
+unsafe extern "Rust" {
+    /// Reports a fault of the kernel itself and stops the system: defined by the board's
+    /// `mote_kernel::panic_handler!`, next to its panic handler.
+    fn mote_kernel_fault(fault: &KernelFault<'_>, at: &Location<'_>) -> !;
+}
+
+/// Hands a fault of the kernel itself to the board's report (a panic line with the registers,
+/// written without `core::fmt`) and stops.
+#[track_caller]
+pub(crate) fn report(fault: KernelFault<'_>) -> ! {
+    // SAFETY: every Cortex-M board package defines `mote_kernel_fault` through
+    // `mote_kernel::panic_handler!`, with this signature; the call does not return.
+    unsafe { mote_kernel_fault(&fault, Location::caller()) }
+}
+
 /// ARMv7-M: the Configurable Fault Status Register and its friends.
 #[cfg(not(armv6m))]
 mod armv7m {
     use cortex_m::peripheral::SCB;
-    use mote_hal::{Fault, FaultKind};
+    use mote_hal::{Fault, FaultKind, KernelFault};
 
     // Configurable Fault Status Register bits (ARMv7-M ARM, B3.2.15).
     const IACCVIOL: u32 = 1 << 0;
@@ -91,13 +110,8 @@ mod armv7m {
         // SAFETY: the hardware pushed an 8-word frame at `frame` on the main stack on exception
         // entry (unless the fault was in that very push, when the words are stale but readable).
         let (pc, lr) = unsafe { (frame.add(6).read_volatile(), frame.add(5).read_volatile()) };
-        match fault.address {
-            Some(addr) => panic!(
-                "kernel fault: {} at {addr:#010x} (pc {pc:#010x}, lr {lr:#010x}, cfsr {cfsr:#010x}, hfsr {hfsr:#010x})",
-                fault.kind
-            ),
-            None => panic!("kernel fault: {} (pc {pc:#010x}, lr {lr:#010x}, cfsr {cfsr:#010x}, hfsr {hfsr:#010x})", fault.kind),
-        }
+        let registers = [("pc", pc as usize), ("lr", lr as usize), ("cfsr", cfsr as usize), ("hfsr", hfsr as usize)];
+        super::report(KernelFault { kind: fault.kind, address: fault.address, registers: &registers })
     }
 }
 
@@ -105,7 +119,7 @@ mod armv7m {
 #[cfg(armv6m)]
 mod armv6m {
     use cortex_m::peripheral::SCB;
-    use mote_hal::{Fault, FaultKind};
+    use mote_hal::{Fault, FaultKind, KernelFault};
 
     /// The fault just taken by a process. ARMv6-M has no fault status registers, so all it can
     /// say is [`FaultKind::HardFault`]. The kernel adds the faulting `pc` from the process stack.
@@ -119,6 +133,7 @@ mod armv6m {
         // SAFETY: the hardware pushed an 8-word frame at `frame` on the main stack on exception
         // entry (unless the fault was in that very push, when the words are stale but readable).
         let (pc, lr) = unsafe { (frame.add(6).read_volatile(), frame.add(5).read_volatile()) };
-        panic!("kernel fault: hard fault (pc {pc:#010x}, lr {lr:#010x})");
+        let registers = [("pc", pc as usize), ("lr", lr as usize)];
+        super::report(KernelFault { kind: FaultKind::HardFault, address: None, registers: &registers })
     }
 }

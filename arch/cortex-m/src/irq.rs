@@ -12,8 +12,9 @@ use cortex_m::peripheral::NVIC;
 
 use crate::switch::TRAP_INTERRUPT;
 
-/// IRQ lines covered (cortex-m-rt's vector table has 240 on ARMv7-M, 32 on ARMv6-M, whose
-/// NVIC has no more).
+/// IRQ lines covered: as many as the vector table may have on ARMv7-M (240) and more; 32 on
+/// ARMv6-M, whose NVIC has no more. The image's vector table has the board's lines
+/// ([`interrupt_vectors!`](crate::interrupt_vectors)), which cover every line the kernel unmasks.
 const LINES: usize = if cfg!(armv6m) { 32 } else { 256 };
 
 /// One bit per IRQ line that fired and has not been taken by the kernel yet.
@@ -28,7 +29,10 @@ pub(crate) static SUMMARY: AtomicU32 = AtomicU32::new(0);
 extern "C" fn record(ipsr: u32) {
     let exception = ipsr & 0x1ff;
     if exception < 16 {
-        panic!("unexpected exception {exception}");
+        // A system exception without a handler of its own: stop, reported as a kernel fault
+        // whose cause is the exception number.
+        let registers = [("ipsr", ipsr as usize)];
+        crate::fault::report(mote_hal::KernelFault { kind: mote_hal::FaultKind::Other(exception), address: None, registers: &registers });
     }
     let irq = (exception - 16) as usize;
     // SAFETY: writing ICER only masks the line; the kernel unmasks it after servicing.
@@ -43,10 +47,11 @@ extern "C" fn record(ipsr: u32) {
 }
 
 /// Any exception or interrupt without its own handler. For device interrupts: record and mask
-/// the line; if a process was running, return to the kernel (reason: interrupt).
+/// the line; if a process was running, return to the kernel (reason: interrupt). Public for
+/// [`interrupt_vectors!`](crate::interrupt_vectors) only.
 #[unsafe(naked)]
 #[unsafe(no_mangle)]
-unsafe extern "C" fn DefaultHandler() {
+pub unsafe extern "C" fn DefaultHandler() {
     naked_asm!(
         "push {{r0, lr}}",
         "mrs r0, ipsr",

@@ -80,6 +80,23 @@ pub use context::CortexMContext;
 pub use mpu::MpuPlan;
 pub use cortex_m;
 pub use cortex_m_rt;
+#[doc(hidden)]
+pub use irq::DefaultHandler;
+
+/// Defines the interrupt part of the vector table, `lines` vectors long (`board.interrupts` in
+/// `board.toml`, else the architecture's maximum): every device interrupt enters
+/// [`DefaultHandler`], which records it for the kernel. `cargo mote build` writes the call into
+/// the image's `layout.rs`; a table sized to the chip instead of cortex-m-rt's 240 vectors
+/// (ARMv7-M) saves 4 bytes of flash per missing line.
+#[macro_export]
+macro_rules! interrupt_vectors {
+    ($lines:expr) => {
+        /// The device interrupt vectors (cortex-m-rt places them after its exception vectors).
+        #[unsafe(link_section = ".vector_table.interrupts")]
+        #[unsafe(no_mangle)]
+        static __INTERRUPTS: [unsafe extern "C" fn(); $lines] = [$crate::DefaultHandler as unsafe extern "C" fn(); $lines];
+    };
+}
 
 /// CPACR's access fields for CP10 and CP11, the floating-point unit.
 #[cfg(not(armv6m))]

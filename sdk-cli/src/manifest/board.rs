@@ -48,6 +48,10 @@ pub struct BoardInfo {
     pub target: String,
     /// `qemu` (emulated, tested in CI) or `hardware`.
     pub status: String,
+    /// Cortex-M only: the chip's device interrupt lines, the length of the kernel's vector table
+    /// after the exceptions. Without it, the architecture's maximum (see [`Board::interrupt_vectors`]).
+    #[serde(default)]
+    pub interrupts: Option<u32>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -171,6 +175,14 @@ impl Board {
         &self.file.board.target
     }
 
+    /// Cortex-M: how many interrupt vectors the kernel's vector table has, `board.interrupts` or
+    /// the most the architecture allows (cortex-m-rt's generic table: 32 on ARMv6-M and ARMv8-M
+    /// Baseline, 240 on ARMv7-M, 480 on ARMv8-M Mainline). `None` for other architectures.
+    pub fn interrupt_vectors(&self) -> Option<u32> {
+        let b = &self.file.board;
+        (b.arch == "cortex-m").then(|| b.interrupts.unwrap_or_else(|| max_interrupt_vectors(&b.target)))
+    }
+
     /// Loads and checks `dir/board.toml`.
     pub fn load(dir: &Path) -> Result<Board> {
         let path = dir.join("board.toml");
@@ -233,6 +245,7 @@ impl Board {
             }
         }
         check_devices_disjoint(&path, &file)?;
+        check_interrupts(&path, &file)?;
         match (file.board.status.as_str(), &file.qemu) {
             ("qemu", None) => return Err(field_error(&path, "qemu", "a board with status \"qemu\" needs a [qemu] table")),
             ("hardware", Some(_)) => {
@@ -247,6 +260,36 @@ impl Board {
         check_flash_and_console(&path, &file)?;
         Ok(Board { file, dir: dir.to_path_buf() })
     }
+}
+
+/// The most device interrupt vectors a Cortex-M target's vector table may have.
+fn max_interrupt_vectors(target: &str) -> u32 {
+    if target.starts_with("thumbv6m") || target.starts_with("thumbv8m.base") {
+        32
+    } else if target.starts_with("thumbv8m.main") {
+        480
+    } else {
+        240
+    }
+}
+
+/// Checks `board.interrupts`: Cortex-M only, within the architecture's maximum, and covering
+/// every device's `irq`.
+fn check_interrupts(path: &Path, file: &BoardFile) -> Result<()> {
+    let Some(lines) = file.board.interrupts else { return Ok(()) };
+    if file.board.arch != "cortex-m" {
+        return Err(field_error(path, "board.interrupts", "sizes the Cortex-M vector table; remove it for other architectures"));
+    }
+    let max = max_interrupt_vectors(&file.board.target);
+    if lines == 0 || lines > max {
+        return Err(field_error(path, "board.interrupts", format!("must be 1 to {max} on {}", file.board.target)));
+    }
+    for (name, d) in &file.devices {
+        if d.irq.is_some_and(|irq| irq >= lines) {
+            return Err(field_error(path, &format!("devices.{name}.irq"), format!("is not below board.interrupts ({lines})")));
+        }
+    }
+    Ok(())
 }
 
 /// Checks that `board.target` is a Rust target of `board.arch`.
@@ -414,6 +457,12 @@ mod tests {
             (good.replace("target = \"thumbv7em-none-eabihf\"\n", ""), "field `board`: missing field `target`"),
             (good.replace("ram = \"8K\"\n", ""), "field `kernel`: missing field `ram`"),
             (good.replace("[protection]\nunit = \"u\"\nrule = \"power-of-two\"\nmin_region = 32\n", ""), "missing field `protection`"),
+            // The vector table: within the architecture's maximum, covering every device's line.
+            (good.replace("status = ", "interrupts = 241\nstatus = "), "field `board.interrupts`: must be 1 to 240 on thumbv7em-none-eabihf"),
+            (
+                good.replace("status = ", "interrupts = 8\nstatus = ") + "[devices.t]\nkind = \"k\"\nbase = 0x40000000\nsize = \"4K\"\nirq = 8\n",
+                "field `devices.t.irq`: is not below board.interrupts (8)",
+            ),
             // A target of another architecture.
             (good.replace("thumbv7em-none-eabihf", "riscv32imac-unknown-none-elf"), "field `board.target`: \"riscv32imac-unknown-none-elf\" is not a target of arch \"cortex-m\""),
             // The kernel's reservation and the origins must fall on the protection granule.
