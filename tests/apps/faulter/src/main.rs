@@ -5,6 +5,8 @@
 #![no_std]
 #![no_main]
 
+// `ops::ALL` is for `fault-tester`, which shares the file.
+#[allow(dead_code)]
 mod ops;
 
 use core::hint::black_box;
