@@ -61,7 +61,8 @@ fn main() {
     let _ = mote::reply(msg.sender, ops::SURVIVED, &[]);
 }
 
-/// Recurses forever, with a frame the optimiser cannot remove.
+/// Recurses forever, with a frame the optimiser cannot remove: the stack-overflow fault, on purpose.
+#[allow(unconditional_recursion)]
 fn recurse(depth: u32) -> u32 {
     let mut frame = [depth; 16];
     black_box(&mut frame);
