@@ -14,6 +14,10 @@ pub enum Wiring {
     Nrf52,
     /// FE310: SiFive UART0, the CLINT's machine timer at 32.768 kHz, the PLIC.
     Fe310,
+    /// The SDK has a board with this chip: a new board starts as a copy of it (its drivers, its
+    /// `board.toml`), to change where the boards differ. Where that board is missing from the
+    /// SDK's `bsp/`, the templates with placeholders serve instead.
+    Board(&'static str),
     /// No driver in the SDK yet: placeholders (a console that discards, a clock that stands
     /// still) that build, with comments naming the peripherals to write drivers for.
     Placeholder,
@@ -82,7 +86,7 @@ pub const CHIPS: &[Chip] = &[
         probe: ("probe-rs", "STM32F401RETx"),
         console: ("uart", "USART2", 115_200, "TX PA2, RX PA3 (the ST-LINK's virtual COM port on the Nucleo)"),
         qemu: None,
-        wiring: Wiring::Placeholder,
+        wiring: Wiring::Board("nucleo-f401re"),
         notes: "Console: USART2 at 0x4000_4400 (enable it in RCC APB1ENR, PA2/PA3 as AF7). Clock: TIM2 (32-bit) at 0x4000_0000, IRQ 28; 16 MHz HSI after reset.",
     },
     Chip {
@@ -95,12 +99,12 @@ pub const CHIPS: &[Chip] = &[
         flash: (0x1000_0100, "0x1FFF00"),
         ram: (0x2000_0000, "256K"),
         kernel: ("64K", "16K"),
-        protection: ("none", "granule", 8),
-        protection_note: "The M0+ has an 8-region MPU (256-byte minimum), but arch/cortex-m's MPU code is checked on ARMv7-M and ARMv8-M only: processes are not isolated until it is.",
+        protection: ("pmsav6", "power-of-two", 256),
+        protection_note: "The M0+'s MPU (ARMv6-M, 8 regions): regions are a power of two, at least 256 bytes, aligned to their size.",
         probe: ("probe-rs", "RP2040"),
         console: ("uart", "UART0", 115_200, "TX GP0, RX GP1"),
         qemu: None,
-        wiring: Wiring::Placeholder,
+        wiring: Wiring::Board("rpi-pico"),
         notes: "Flash starts at 0x1000_0000 with boot2 (256 bytes, to be prepended to the image). Console: UART0 (PL011) at 0x4003_4000. Clock: TIMER at 0x4005_4000 (1 MHz, ALARM0 IRQ 0).",
     },
     Chip {
@@ -118,7 +122,7 @@ pub const CHIPS: &[Chip] = &[
         probe: ("espflash", "esp32c3"),
         console: ("uart", "UART0", 115_200, "TX GPIO21, RX GPIO20 (the USB bridge on the ESP32-C3-DevKitM-1)"),
         qemu: None,
-        wiring: Wiring::Placeholder,
+        wiring: Wiring::Board("esp32c3-devkit"),
         notes: "espflash writes an app image for Espressif's second-stage bootloader. Console: UART0 at 0x6000_0000. Clock: SYSTIMER at 0x6002_3000 (16 MHz), interrupts through the interrupt matrix.",
     },
     Chip {

@@ -56,7 +56,7 @@ pub fn new_board(bsp_dir: &Path, req: &Request) -> Result<Scaffolded> {
     let chip = chips::find(req.chip);
     let from = match req.from {
         Some(f) => Some(Board::load(&bsp_dir.join(f)).with_context(|| format!("--from {f}: not a board under {}", bsp_dir.display()))?),
-        None => None,
+        None => reference_board(bsp_dir, chip)?,
     };
     let arch = resolve_arch(req, chip, from.as_ref())?;
     let spec = Spec { name: req.name, chip_name: req.chip, chip, arch: &arch };
@@ -74,6 +74,22 @@ pub fn new_board(bsp_dir: &Path, req: &Request) -> Result<Scaffolded> {
     let (files, board) = files;
     let todo = todo(&spec, from.as_ref());
     Ok(Scaffolded { board, files, todo })
+}
+
+/// The SDK's board with `chip` ([`chips::Wiring::Board`]), if it is under `bsp_dir`: a new board
+/// for the chip starts as a copy of it.
+fn reference_board(bsp_dir: &Path, chip: Option<&chips::Chip>) -> Result<Option<Board>> {
+    let Some(chips::Wiring::Board(name)) = chip.map(|c| c.wiring) else { return Ok(None) };
+    let dir = bsp_dir.join(name);
+    if !dir.join("board.toml").exists() {
+        return Ok(None);
+    }
+    Board::load(&dir).map(Some).with_context(|| format!("the SDK's board for this chip, {name}, does not load"))
+}
+
+/// Whether `from` is the SDK's board for the chip of `s` (then its `board.toml` is the chip's).
+fn is_reference(s: &Spec, from: &Board) -> bool {
+    s.chip.is_some_and(|c| matches!(c.wiring, chips::Wiring::Board(name) if name == from.name()))
 }
 
 /// A board name: lowercase letters, digits and dashes, starting with a letter.
@@ -137,6 +153,12 @@ fn copy_board(dir: &Path, from: &Board, s: &Spec) -> Result<Vec<PathBuf>> {
     let old = from.name();
     let mut files = Vec::new();
     let board_toml = match s.chip {
+        Some(c) if is_reference(s, from) => {
+            let text = std::fs::read_to_string(from.dir.join("board.toml"))?;
+            let description = format!("description = \"{}: a board started from {old}\"", c.summary);
+            text.replacen(&format!("name = \"{old}\""), &format!("name = \"{}\"", s.name), 1)
+                .replacen(&format!("description = \"{}\"", from.file.board.description), &description, 1)
+        }
         Some(_) => templates::board_toml(s),
         None => {
             let text = std::fs::read_to_string(from.dir.join("board.toml"))?;
@@ -178,12 +200,20 @@ fn todo(s: &Spec, from: Option<&Board>) -> Vec<String> {
             b.name(),
             s.chip_name
         )),
+        (Some(c), Some(b)) if is_reference(s, b) => todo.push(format!(
+            "{board_toml}: {}'s, for the {} ({}): change what differs on your board (memory sizes, console pins, [flash])",
+            b.name(),
+            c.name,
+            c.summary
+        )),
         (Some(c), _) => todo.push(format!("{board_toml}: filled in for the {} ({}); check kernel.flash and kernel.ram with `cargo mote size`", c.name, c.summary)),
     }
     if s.chip.is_some_and(|c| c.qemu.is_some()) && !s.name.starts_with("qemu-") {
         todo.push(format!("a QEMU board's name starts with qemu- (the demo test checks the banner for it): consider qemu-{}", s.name));
     }
-    if let Some(b) = from {
+    if let Some(b) = from.filter(|b| is_reference(s, b)) {
+        todo.push(format!("bsp/{}/src/: {}'s drivers, for the same chip: change the pins and clocks your board wires differently", s.name, b.name()));
+    } else if let Some(b) = from {
         todo.push(format!("bsp/{}/src/: {}'s wiring: check every address in it against the {}", s.name, b.name(), s.chip_name));
     } else if s.wiring() == chips::Wiring::Placeholder {
         let what = if s.arch == "xtensa" { "the console is a placeholder" } else { "the console and the clock are placeholders" };
@@ -219,7 +249,28 @@ mod tests {
             assert_eq!(made.board.file.board.status == "qemu", c.qemu.is_some(), "{}", c.name);
             let main = std::fs::read_to_string(bsp.join(&name).join("src/main.rs")).unwrap();
             assert!(main.contains(&format!("\"{name}\"")), "{main}");
-            assert_eq!(bsp.join(&name).join("src/placeholder.rs").exists(), c.wiring == chips::Wiring::Placeholder);
+            // No SDK boards in this directory: a chip with one gets the placeholders.
+            let placeholders = matches!(c.wiring, chips::Wiring::Placeholder | chips::Wiring::Board(_));
+            assert_eq!(bsp.join(&name).join("src/placeholder.rs").exists(), placeholders, "{}", c.name);
+        }
+    }
+
+    #[test]
+    fn a_chip_with_an_sdk_board_starts_from_that_board() {
+        let bsp = temp_dir("scaffold-reference");
+        for c in chips::CHIPS {
+            let chips::Wiring::Board(reference) = c.wiring else { continue };
+            copy_dir(&sdk_bsp().join(reference), &bsp.join(reference));
+            let name = format!("my-{}", c.name);
+            let made = new_board(&bsp, &Request { name: &name, chip: c.name, arch: None, from: None }).unwrap();
+            let original = Board::load(&sdk_bsp().join(reference)).unwrap();
+            assert_eq!(made.board.name(), name);
+            assert_eq!(made.board.file.board.target, original.file.board.target, "{}", c.name);
+            assert!(made.board.file.board.description.contains(reference), "{}", made.board.file.board.description);
+            assert!(!bsp.join(&name).join("src/placeholder.rs").exists(), "{}: the real drivers, no placeholders", c.name);
+            let main = std::fs::read_to_string(bsp.join(&name).join("src/main.rs")).unwrap();
+            assert!(main.contains(&format!("\"{name}\"")) && !main.contains(&format!("\"{reference}\"")), "{main}");
+            assert!(made.todo[0].contains(reference) && made.todo[1].contains("drivers"), "{:?}", made.todo);
         }
     }
 

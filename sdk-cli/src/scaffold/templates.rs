@@ -13,9 +13,13 @@ pub struct Spec<'a> {
 }
 
 impl Spec<'_> {
-    /// How `main.rs` wires the board.
+    /// How `main.rs` wires the board. A chip whose SDK board is not at hand
+    /// ([`Wiring::Board`]) gets the placeholders.
     pub fn wiring(&self) -> Wiring {
-        self.chip.map_or(Wiring::Placeholder, |c| c.wiring)
+        match self.chip.map_or(Wiring::Placeholder, |c| c.wiring) {
+            Wiring::Board(_) => Wiring::Placeholder,
+            w => w,
+        }
     }
 }
 
