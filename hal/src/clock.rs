@@ -36,7 +36,7 @@ const MICROS_PER_SECOND: u64 = 1_000_000;
 pub const fn ticks_to_micros(ticks: u64, frequency: u32) -> u64 {
     // The usual clocks, a whole number of megahertz, take a shorter way than the general 64-bit
     // divisions, which 32-bit cores do in software: a division by that number in 32-bit steps.
-    if frequency != 0 && frequency % 1_000_000 == 0 && frequency / 1_000_000 < 1 << 16 {
+    if frequency != 0 && frequency.is_multiple_of(1_000_000) && frequency / 1_000_000 < 1 << 16 {
         return div_small(ticks, frequency / 1_000_000);
     }
     let f = frequency as u64;

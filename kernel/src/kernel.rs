@@ -291,7 +291,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             _ if contended => {
                 let end = self.now().saturating_add(self.slice_ticks);
                 self.slice = Some((i, end));
-                if !self.alarm.is_some_and(|a| a <= end) {
+                if self.alarm.is_none_or(|a| a > end) {
                     self.arm();
                 }
             }
