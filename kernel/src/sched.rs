@@ -1,4 +1,4 @@
-//! Choosing the next process to run: the whole scheduling policy, in one function.
+//! Choosing the next process to run: the whole scheduling policy, in two functions.
 //!
 //! The rules, in order:
 //!
@@ -10,9 +10,12 @@
 //! 4. Among equals that are still tied, the process that ran last at their priority keeps the CPU,
 //!    unless it asked to rotate (it yielded, or its time slice ran out): then the next one after it
 //!    in task-index order, wrapping, goes; so equals take turns, and a process that a more
-//!    important one interrupted resumes its turn ([`pick_with_turns`]).
+//!    important one interrupted resumes its turn (turns are kept per priority level).
 //!
-//! `pick` sees processes only through [`Candidate`]s, so it is tested exhaustively on the host.
+//! [`pick_ready`] applies all four rules to a set of ready processes, seen only through
+//! [`Candidate`]s; [`next_in_turn`] is its shortcut among processes that all tie (the kernel's
+//! most important ready level, without job deadlines). Both are tested against the plain scan of
+//! every process on the host.
 
 use crate::priority::Priority;
 
@@ -39,26 +42,6 @@ impl Candidate {
     }
 }
 
-/// The task index of the next process to run, or `None` if none is ready.
-///
-/// `n` is the number of processes, `ready(i)` describes process `i` if it is ready, `current` is
-/// the process that ran last and `rotate` whether it gave up its turn among equals.
-pub fn pick(n: usize, current: usize, rotate: bool, ready: impl Fn(usize) -> Option<Candidate>) -> Option<usize> {
-    pick_with_turns(n, |_| (current, rotate), ready)
-}
-
-/// [`pick`], with turns kept per priority: `turn(p)` is the process that ran last at priority `p`
-/// and whether it gave up its turn. So a process that a more important one interrupted resumes
-/// its turn afterwards, rather than the turns starting over from the interrupting process.
-pub fn pick_with_turns(
-    n: usize,
-    turn: impl Fn(Priority) -> (usize, bool),
-    ready: impl Fn(usize) -> Option<Candidate>,
-) -> Option<usize> {
-    let mask = (0..n.min(32)).filter(|&i| ready(i).is_some()).fold(0u32, |m, i| m | 1 << i);
-    pick_ready(n, mask, turn, |i| ready(i).expect("in the mask")).map(|p| p.index)
-}
-
 /// The outcome of [`pick_ready`].
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub struct Pick {
@@ -69,9 +52,10 @@ pub struct Pick {
     pub contended: bool,
 }
 
-/// [`pick_with_turns`] over the processes whose bit is set in `ready` (bit `i`: process `i` is
-/// ready; `n <= 32`), described by `describe`. Its cost grows with the ready processes only, not
-/// with all the processes of the image; it also says whether the pick has an equal.
+/// The next process among those whose bit is set in `ready` (bit `i`: process `i` is
+/// ready; `n <= 32`), described by `describe`; `turn(p)` is the process that ran last at priority
+/// `p` and whether it gave up its turn. Its cost grows with the ready processes only, not with all
+/// the processes of the image; it also says whether the pick has an equal.
 pub fn pick_ready(
     n: usize,
     ready: u32,
@@ -137,6 +121,18 @@ mod tests {
     use proptest::prelude::*;
     use std::vec;
     use std::vec::Vec;
+
+    /// `pick_ready` with turns per priority, over processes described as ready or not.
+    fn pick_with_turns(n: usize, turn: impl Fn(Priority) -> (usize, bool), ready: impl Fn(usize) -> Option<Candidate>) -> Option<usize> {
+        let mask = (0..n.min(32)).filter(|&i| ready(i).is_some()).fold(0u32, |m, i| m | 1 << i);
+        pick_ready(n, mask, turn, |i| ready(i).expect("in the mask")).map(|p| p.index)
+    }
+
+    /// [`pick_with_turns`] with one turn for every priority: `current` ran last, `rotate` whether
+    /// it gave up its turn.
+    fn pick(n: usize, current: usize, rotate: bool, ready: impl Fn(usize) -> Option<Candidate>) -> Option<usize> {
+        pick_with_turns(n, |_| (current, rotate), ready)
+    }
 
     /// The scan over every process that `pick_ready` replaced, kept as the reference.
     fn pick_reference(n: usize, turn: impl Fn(Priority) -> (usize, bool), ready: impl Fn(usize) -> Option<Candidate>) -> Option<usize> {
