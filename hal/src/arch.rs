@@ -98,13 +98,6 @@ pub trait MemoryProtection {
 
     /// Programs the protection unit with `plan`, for the next process to run.
     fn load(&mut self, plan: &Self::Plan);
-
-    /// Programs the protection unit so the next process to run may access exactly `regions`:
-    /// [`MemoryProtection::plan`] then [`MemoryProtection::load`].
-    fn protect(&mut self, regions: &[(Region, Access)]) {
-        let plan = self.plan(regions);
-        self.load(&plan);
-    }
 }
 
 /// The interrupt controller (NVIC, PLIC) and waiting for interrupts.

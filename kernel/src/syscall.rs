@@ -46,6 +46,14 @@ impl From<Result<Results, SyscallError>> for Outcome {
     }
 }
 
+/// Puts `results` where the process of `context` finds them: its registers, or `frame` (the words
+/// the hardware stacked, read from its stack), of which only the result words are written back,
+/// since a call may have written the caller's memory after the frame was read.
+fn give_results<C: UserContext>(context: &mut C, mut frame: StackedWords, results: Results) {
+    context.set_results(frame.words_mut(), results);
+    frame.write_back_first(C::RESULT_WORDS);
+}
+
 impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A, B, N, M, Q> {
     /// Handles the syscall process `i` just made.
     pub(crate) fn syscall(&mut self, i: usize) {
@@ -63,11 +71,7 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
             let proc = &mut self.procs[i];
             if matches!(proc.state, State::Ready) && proc.deadline.is_none() && proc.context.stack_pointer() == sp {
                 // The caller goes on (the usual case): its results go into the frame just read.
-                // Only the result words go back: the call may have written the caller's memory
-                // since the frame was read.
-                let mut frame = frame;
-                proc.context.set_results(frame.words_mut(), results);
-                frame.write_back_first(<A::Context as UserContext>::RESULT_WORDS);
+                give_results(&mut proc.context, frame, results);
             } else {
                 self.complete(i, results);
             }
@@ -84,9 +88,8 @@ impl<A: Arch, B: Board, const N: usize, const M: usize, const Q: usize> Kernel<A
         }
         let proc = &mut self.procs[i];
         match StackedWords::read(desc, sp, <A::Context as UserContext>::STACKED_WORDS) {
-            Ok(mut frame) => {
-                proc.context.set_results(frame.words_mut(), results);
-                frame.write_back();
+            Ok(frame) => {
+                give_results(&mut proc.context, frame, results);
                 self.set_state(i, State::Ready);
             }
             Err(_) => {

@@ -269,12 +269,7 @@ impl StackedWords {
 
     /// Writes the (possibly updated) words back to the process's stack.
     pub fn write_back(&self) {
-        if self.count > 0 {
-            // SAFETY: same validated, aligned, writable range that `read` copied from.
-            unsafe {
-                ptr::copy_nonoverlapping(self.words.as_ptr(), self.addr as *mut usize, self.count)
-            };
-        }
+        self.write_back_first(self.count);
     }
 }
 
